@@ -54,6 +54,10 @@ export default tseslint.config(
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...n8nNodesBase.configs.nodes.rules,
+			// These two predate n8n 2.x and demand the string 'main'; n8n 2.x (and the community rule
+			// node-connection-type-literal) wants NodeConnectionTypes.Main.
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'no-console': 'error',
 		},
 	},

@@ -1,0 +1,155 @@
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { BinaryFile } from '../../shared/binary';
+import { inputError } from '../../shared/errors';
+import { detectFileType, type SupportedMimeType } from '../../shared/fileType';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type OutputItem } from '../../shared/items';
+
+/** "32 MB" in HeyGen's docs, taken at its smaller reading. */
+export const MULTIPART_MAX_BYTES = 32_000_000;
+
+export type AssetsOperation = 'upload' | 'directUpload' | 'complete';
+
+export interface AssetsOptions {
+	autoDirectUpload?: boolean;
+	completeUpload?: boolean;
+	keepBinary?: boolean;
+	concurrency?: number;
+	timeout?: number;
+}
+
+/** An asset as HeyGen describes it in upload and complete answers. */
+export interface AssetData {
+	asset_id: string;
+	url?: string;
+	mime_type?: string;
+	size_bytes?: number;
+	status?: string;
+}
+
+export function newIdempotencyKey(): string {
+	return randomUUID();
+}
+
+export function timeoutMs(options: AssetsOptions): number | undefined {
+	return options.timeout ? options.timeout * 1000 : undefined;
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+	if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+	if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+	return `${bytes} bytes`;
+}
+
+/** Checks the file's real type from its bytes before anything is sent. */
+export function requireSupportedType(
+	context: IExecuteFunctions,
+	file: BinaryFile,
+	itemIndex: number,
+): SupportedMimeType {
+	const where = `Item ${itemIndex}, field "${file.field}", file "${file.fileName}"`;
+	if (file.size === 0) {
+		throw inputError(
+			context,
+			`${where} is empty (0 bytes)`,
+			'HeyGen cannot store an empty file. Check the node that produced it.',
+			itemIndex,
+		);
+	}
+	const detected = detectFileType(file.head);
+	if (!detected.supported) {
+		throw inputError(
+			context,
+			`${where} is ${detected.label}, which HeyGen does not accept`,
+			`Declared type: ${file.declaredMimeType}; the bytes say: ${detected.label}. HeyGen accepts PNG, JPEG, MP4, WebM, MP3, WAV and PDF. Convert the file first (for example with the "Edit Image" node for images).`,
+			itemIndex,
+		);
+	}
+	return detected.mimeType;
+}
+
+/** The output item of every operation: HeyGen's field names, plus a ready-made `file` entry. */
+export function assetOutput(
+	context: IExecuteFunctions,
+	asset: AssetData,
+	itemIndex: number,
+	extra: IDataObject,
+	file: BinaryFile | undefined,
+	options: AssetsOptions,
+): OutputItem {
+	const json: IDataObject = {
+		asset_id: asset.asset_id,
+		url: asset.url ?? null,
+		mime_type: asset.mime_type ?? null,
+		size_bytes: asset.size_bytes ?? null,
+		...(asset.status ? { status: asset.status } : {}),
+		file: { type: 'asset_id', asset_id: asset.asset_id },
+		...(file ? { binary_property: file.field, file_name: file.fileName } : {}),
+		...extra,
+	};
+	const inputBinary = file ? context.getInputData()[itemIndex].binary?.[file.field] : undefined;
+	return options.keepBinary && inputBinary && file
+		? { json, binary: { [file.field]: inputBinary } }
+		: { json };
+}
+
+const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+	default: DEFAULT_CONCURRENCY,
+	description: 'How many files to send to HeyGen at the same time',
+};
+
+const timeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 60,
+	description:
+		'How long to wait for HeyGen (or the storage server) to answer, or for an upload to make progress, before failing or retrying',
+};
+
+const keepBinaryOption: INodeProperties = {
+	displayName: 'Keep Input Binary',
+	name: 'keepBinary',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to pass the uploaded file on in the output item, so later nodes can use it too',
+};
+
+/** The "Options" collection, with the entries that apply to each operation. */
+export const optionsDescription: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Complete After Upload',
+			name: 'completeUpload',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to finalize the asset right after the bytes are stored. Turn off to run the Complete operation later; the asset is not usable until then.',
+			displayOptions: { show: { '/operation': ['directUpload'] } },
+		},
+		concurrencyOption,
+		{ ...keepBinaryOption, displayOptions: { show: { '/operation': ['upload', 'directUpload'] } } },
+		timeoutOption,
+		{
+			displayName: 'Switch to Direct Upload Above 32 MB',
+			name: 'autoDirectUpload',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether files over 32 MB go through the direct-upload flow automatically. When off, such files fail with an error instead.',
+			displayOptions: { show: { '/operation': ['upload'] } },
+		},
+	],
+};

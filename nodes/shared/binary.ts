@@ -1,0 +1,115 @@
+/**
+ * Reading the binary data of input items the n8n 2.x way: `assertBinaryData`, then a stream when the
+ * binary has an id (filesystem, database, S3 modes) and a buffer only when it is inline. Never reads
+ * `binary.data`, which holds the storage mode's name, not the bytes, whenever `id` is set.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { inputError } from './errors';
+import { SNIFF_BYTES } from './fileType';
+import type { StorageBody } from './transport';
+
+/** Chunk size for streams from n8n's filesystem store (see BENCHMARKS.md for the measurement). */
+export const STREAM_CHUNK_BYTES = 1024 * 1024;
+
+export interface BinaryFile {
+	/** the binary field name on the item */
+	field: string;
+	fileName: string;
+	declaredMimeType: string;
+	size: number;
+	/** the first bytes, for type detection */
+	head: Buffer;
+	/** the bytes as a stream (stored binaries) or a buffer (inline ones); call once per attempt */
+	open(): Promise<StorageBody>;
+	/** the whole file in memory; only for uploads that must be buffered (≤ 32 MB) */
+	readAll(): Promise<Buffer>;
+}
+
+/** "data, image ,,pdf" → ["data", "image", "pdf"] */
+export function parseFieldNames(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+}
+
+export async function getBinaryFile(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+): Promise<BinaryFile> {
+	let binary;
+	try {
+		binary = context.helpers.assertBinaryData(itemIndex, field);
+	} catch {
+		throw missingFieldError(context, itemIndex, field);
+	}
+	const fileName = binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const declaredMimeType = binary.mimeType ?? 'application/octet-stream';
+	const id = binary.id;
+
+	if (id) {
+		const { fileSize } = await context.helpers.getBinaryMetadata(id);
+		const open = async () => await context.helpers.getBinaryStream(id, STREAM_CHUNK_BYTES);
+		return {
+			field,
+			fileName,
+			declaredMimeType,
+			size: fileSize,
+			head: await readHead(await open()),
+			open,
+			readAll: async () => await context.helpers.binaryToBuffer(await open()),
+		};
+	}
+
+	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, field);
+	return {
+		field,
+		fileName,
+		declaredMimeType,
+		size: buffer.length,
+		head: buffer.subarray(0, SNIFF_BYTES),
+		open: async () => buffer,
+		readAll: async () => buffer,
+	};
+}
+
+async function readHead(stream: AsyncIterable<unknown> & { destroy(): void }): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = chunk as Buffer;
+			chunks.push(buffer);
+			length += buffer.length;
+			if (length >= SNIFF_BYTES) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
+}
+
+function missingFieldError(context: IExecuteFunctions, itemIndex: number, field: string) {
+	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
+	const closest = available.find((name) => name.trim().toLowerCase() === field.toLowerCase());
+	const message = `Item ${itemIndex} has no binary field "${field}"`;
+	if (available.length === 0) {
+		return inputError(
+			context,
+			message,
+			'This item carries no binary data at all. Put a node that outputs files before this one (for example "Read/Write Files from Disk" or "HTTP Request" with the response format set to File).',
+			itemIndex,
+		);
+	}
+	const list = available.map((name) => `"${name}"`).join(', ');
+	return inputError(
+		context,
+		message,
+		closest
+			? `Did you mean "${closest}"? Set "Input Data Field Name" to it. The item's binary fields are: ${list}.`
+			: `Set "Input Data Field Name" to one of the item's binary fields: ${list}.`,
+		itemIndex,
+	);
+}

@@ -1,0 +1,113 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
+export interface HeyGenErrorBody {
+	code?: string;
+	message?: string;
+	param?: string | null;
+	doc_url?: string | null;
+}
+
+export function readErrorEnvelope(body: unknown): HeyGenErrorBody | undefined {
+	const error = (body as { error?: unknown } | undefined)?.error;
+	return error && typeof error === 'object' ? (error as HeyGenErrorBody) : undefined;
+}
+
+/** What a user should do about an HTTP status, when HeyGen's own message is not enough. */
+function hintFor(status: number): string | undefined {
+	if (status === 401) return 'Check the API key in the HeyGen API credential (Settings → API in HeyGen).';
+	if (status === 402) return 'Your HeyGen account needs more credits or a plan upgrade.';
+	if (status === 403) return 'The API key is not allowed to do this. Check its permissions in HeyGen.';
+	if (status === 404) return 'Check the id: it does not exist, or belongs to another HeyGen account.';
+	if (status === 413) return 'The file is too large for this endpoint. Use the Direct Upload operation.';
+	if (status === 429) return 'HeyGen is rate limiting this account (or 10 video jobs are already running). Try again later or lower the node\'s concurrency.';
+	if (status >= 500) return 'HeyGen had a server problem. Try again later.';
+	return undefined;
+}
+
+/**
+ * The error for a failed HeyGen API answer: HTTP status, HeyGen's code and message and the
+ * offending parameter. Built only from the response body, never from the request, so the API key
+ * cannot end up in it.
+ */
+export function heyGenApiError(
+	context: HeyGenContext,
+	what: string,
+	status: number,
+	body: unknown,
+	itemIndex?: number,
+	requestId?: string,
+): NodeApiError {
+	const envelope = readErrorEnvelope(body);
+	const code = envelope?.code ?? `http_${status}`;
+	const message = envelope?.message ?? (status >= 500 ? 'HeyGen server error' : 'Unexpected answer');
+	const details = [
+		hintFor(status),
+		envelope?.param ? `Parameter: ${envelope.param}.` : undefined,
+		envelope?.doc_url ? `Docs: ${envelope.doc_url}` : undefined,
+		requestId ? `HeyGen request id: ${requestId}.` : undefined,
+		envelope ? undefined : 'The answer was not HeyGen\'s JSON error format (a proxy or gateway error?).',
+	].filter(Boolean);
+	return new NodeApiError(
+		context.getNode(),
+		{ code, message, param: envelope?.param ?? null, status } as JsonObject,
+		{
+			message: `${what} failed: HeyGen answered ${status} ${code}: ${message}`,
+			description: details.join(' ') || undefined,
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
+}
+
+/** A request that never got a complete answer (reset, refused, timed out). */
+export function connectionError(
+	context: HeyGenContext,
+	what: string,
+	origin: string,
+	code: string,
+	attempts: number,
+	itemIndex?: number,
+): NodeApiError {
+	return new NodeApiError(context.getNode(), { code, message: `connection failed (${code})` } as JsonObject, {
+		message: `${what} failed: the connection to ${origin} failed (${code}) after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+		description:
+			code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+				? 'No answer within the request timeout. Raise "Request Timeout" in the node options, or try again later.'
+				: 'Check the network between n8n and HeyGen and try again.',
+		itemIndex,
+	});
+}
+
+/** A problem with the node's input or configuration, found before any request. */
+export function inputError(
+	context: HeyGenContext,
+	message: string,
+	description: string,
+	itemIndex?: number,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
+}
+
+/**
+ * An error from n8n's HTTP helpers as a node error. n8n's own errors pass through; anything else is
+ * rebuilt from its message and code only (a raw HTTP client error carries the request, headers
+ * included).
+ */
+export function asNodeError(context: HeyGenContext, error: unknown, itemIndex?: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+	return new NodeApiError(
+		context.getNode(),
+		{ message: String(message ?? 'Unknown error'), code: String(code ?? '') } as JsonObject,
+		{ message: String(message ?? 'Unknown error'), itemIndex },
+	);
+}

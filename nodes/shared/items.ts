@@ -1,0 +1,120 @@
+/**
+ * Runs a node's work over its input items with bounded concurrency, and turns the results into
+ * output items: in input order, each paired to its input item, with one error item per failed
+ * input when "Continue On Fail" is on (otherwise the first failure, by input order, stops the node).
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IBinaryKeyData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 16;
+
+/** An output item before pairing. */
+export interface OutputItem {
+	json: IDataObject;
+	binary?: IBinaryKeyData;
+}
+
+export interface WorkUnit<T> {
+	/** the input items this unit's output is paired to */
+	items: number[];
+	input: T;
+}
+
+/** Resolves to each task's outcome, in order, running at most `limit` at once. */
+export async function settleWithConcurrency<T, R>(
+	inputs: T[],
+	limit: number,
+	task: (input: T, index: number) => Promise<R>,
+	signal?: AbortSignal,
+): Promise<Array<PromiseSettledResult<R>>> {
+	const results: Array<PromiseSettledResult<R>> = new Array(inputs.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < inputs.length && !signal?.aborted) {
+			const index = next++;
+			try {
+				results[index] = { status: 'fulfilled', value: await task(inputs[index], index) };
+			} catch (reason) {
+				results[index] = { status: 'rejected', reason };
+			}
+		}
+	};
+	const workers = Math.max(1, Math.min(Math.floor(limit) || 1, MAX_CONCURRENCY, inputs.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	return results;
+}
+
+/**
+ * Runs `work` for every unit and assembles the node output. `work` returns the output items of a
+ * unit (json and optional binary); pairing is added here.
+ */
+export async function runUnits<T>(
+	context: IExecuteFunctions,
+	units: Array<WorkUnit<T>>,
+	concurrency: number,
+	work: (unit: WorkUnit<T>) => Promise<OutputItem[]>,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	// Without continueOnFail, the first failure aborts the run: stop starting new units.
+	const stop = new AbortController();
+	const settled = await settleWithConcurrency(
+		units,
+		concurrency,
+		async (unit) => {
+			try {
+				return await work(unit);
+			} catch (error) {
+				if (!continueOnFail) stop.abort();
+				throw toNodeError(context, error, unit.items[0]);
+			}
+		},
+		anySignal(stop.signal, context.getExecutionCancelSignal()),
+	);
+
+	const output: INodeExecutionData[] = [];
+	for (let u = 0; u < units.length; u++) {
+		const result = settled[u];
+		const pairedItem = units[u].items.map((item) => ({ item }));
+		if (result === undefined) continue; // never started: an earlier unit failed or the run was cancelled
+		if (result.status === 'fulfilled') {
+			for (const item of result.value) output.push({ ...item, pairedItem });
+			continue;
+		}
+		const error = result.reason as Error;
+		if (!continueOnFail) throw toNodeError(context, error, units[u].items[0]);
+		output.push({ json: errorJson(error), pairedItem });
+	}
+	return output;
+}
+
+function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** The error item of "Continue On Fail": message, description and HTTP status, nothing else. */
+function errorJson(error: Error): IDataObject {
+	const { description, httpCode, context } = error as Error & {
+		description?: string | null;
+		httpCode?: string | null;
+		context?: { itemIndex?: number };
+	};
+	return {
+		error: error.message,
+		...(description ? { description } : {}),
+		...(httpCode ? { httpCode } : {}),
+		...(context?.itemIndex !== undefined ? { itemIndex: context.itemIndex } : {}),
+	};
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
+	const present = signals.filter((s): s is AbortSignal => s !== undefined);
+	return AbortSignal.any(present);
+}
