@@ -1,0 +1,26 @@
+/**
+ * Wires the pack into the engine harness: registers our credential and nodes, and gives tests a
+ * sandbox-backed credential and node builders with the real workflow type names.
+ */
+import type { INode, INodeParameters } from 'n8n-workflow';
+
+import { HeyGenV3Api } from '../../credentials/HeyGenV3Api.credentials';
+import { HeyGenAssets } from '../../nodes/HeyGenAssets/HeyGenAssets.node';
+import type { Sandbox } from '../sandbox';
+import { node, registerCredentialType, registerNodeType } from './engine';
+
+export const ASSETS_TYPE = 'n8n-nodes-heygen.heyGenAssets';
+
+registerCredentialType(new HeyGenV3Api());
+registerNodeType(ASSETS_TYPE, new HeyGenAssets());
+
+export const CREDENTIAL_REF = { heyGenV3Api: { id: '1', name: 'HeyGen sandbox' } };
+
+export function sandboxCredentials(sandbox: Pick<Sandbox, 'apiKey' | 'apiUrl'>) {
+	return { heyGenV3Api: { apiKey: sandbox.apiKey, baseUrl: sandbox.apiUrl } };
+}
+
+/** A HeyGen Assets node as it appears in a workflow. */
+export function assetsNode(parameters: INodeParameters, extra: Partial<INode> = {}, name = 'HeyGen Assets'): INode {
+	return node(name, ASSETS_TYPE, parameters, { credentials: CREDENTIAL_REF, ...extra });
+}
