@@ -1,6 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { HeyGenV3Api } from '../credentials/HeyGenV3Api.credentials';
 import { chain, node, registerCredentialType, removeScratch, runWorkflow, source } from './harness/engine';
 import {
@@ -8,6 +5,7 @@ import {
 	registerCredentialTestNode,
 	resolveCredentialTestRequest,
 } from './harness/credential-test-node';
+import { start, type Sandbox } from './sandbox';
 
 const credentialType = new HeyGenV3Api();
 registerCredentialType(credentialType);
@@ -15,43 +13,22 @@ registerCredentialTestNode(credentialType.name);
 
 const VALID_KEY = 'hg-test-key-0123456789';
 
-/** A loopback stand-in for GET /v3/users/me that records what it received. */
-let server: Server;
+let sandbox: Sandbox;
 let baseUrl: string;
-const received: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders }> = [];
+const received = () => sandbox.journal('api');
 
 beforeAll(async () => {
-	server = createServer((req, res) => {
-		received.push({ method: req.method, url: req.url, headers: req.headers });
-		res.setHeader('content-type', 'application/json');
-		if (req.headers['x-api-key'] !== VALID_KEY) {
-			res.statusCode = 401;
-			res.end(
-				JSON.stringify({
-					error: {
-						code: 'authentication_failed',
-						message: 'Invalid or expired API key. Verify your x-api-key header.',
-						param: null,
-						doc_url: null,
-					},
-				}),
-			);
-			return;
-		}
-		res.end(JSON.stringify({ data: { username: 'sandbox-user', email: 'user@example.com' } }));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	sandbox = await start({ port: 0, apiKey: VALID_KEY, quiet: true });
+	baseUrl = sandbox.apiUrl;
 });
 
 afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
+	await sandbox.stop();
 	removeScratch();
 });
 
 beforeEach(() => {
-	received.length = 0;
+	sandbox.clearJournal();
 });
 
 async function runCredentialTest(credentials: { apiKey: string; baseUrl: string }) {
@@ -95,26 +72,26 @@ describe('HeyGen API credential', () => {
 	it('passes the credential test through the n8n engine with the X-Api-Key header', async () => {
 		const result = await runCredentialTest({ apiKey: VALID_KEY, baseUrl });
 		expect(result.error).toBeUndefined();
-		expect(result.output('Credential Test')[0].json).toEqual({
-			data: { username: 'sandbox-user', email: 'user@example.com' },
-		});
-		expect(received).toHaveLength(1);
-		expect(received[0].method).toBe('GET');
-		expect(received[0].url).toBe('/v3/users/me');
-		expect(received[0].headers['x-api-key']).toBe(VALID_KEY);
-		expect(received[0].headers.authorization).toBeUndefined();
+		expect(result.output('Credential Test')[0].json.data).toEqual(
+			expect.objectContaining({ username: expect.any(String) }),
+		);
+		expect(received()).toHaveLength(1);
+		expect(received()[0]).toMatchObject({ method: 'GET', path: '/v3/users/me', status: 200 });
+		expect(received()[0].headers['x-api-key']).toBe(VALID_KEY);
+		expect(received()[0].headers.authorization).toBeUndefined();
 	});
 
 	it('trims a key pasted with surrounding whitespace', async () => {
 		const result = await runCredentialTest({ apiKey: `  ${VALID_KEY}\n`, baseUrl });
 		expect(result.error).toBeUndefined();
-		expect(received[0].headers['x-api-key']).toBe(VALID_KEY);
+		expect(received()[0].headers['x-api-key']).toBe(VALID_KEY);
 	});
 
 	it('turns a 401 into a clear error that does not contain the key', async () => {
 		const wrongKey = 'hg-wrong-key-SECRET-987654';
 		const result = await runCredentialTest({ apiKey: wrongKey, baseUrl });
-		expect(received[0].headers['x-api-key']).toBe(wrongKey);
+		expect(received()[0]).toMatchObject({ status: 401 });
+		expect(received()[0].headers['x-api-key']).toBe(wrongKey);
 		const error = result.error!;
 		expect(error).toBeDefined();
 		expect(error.message).toMatch(/authori[sz]ation failed|check your credentials/i);
