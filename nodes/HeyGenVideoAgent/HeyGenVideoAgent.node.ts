@@ -1,0 +1,146 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
+import {
+	concurrencyOf,
+	readId,
+	readOptions,
+	toItemError,
+	type VideoAgentOperation,
+	type VideoAgentOptions,
+} from './actions/common';
+import * as create from './actions/create.operation';
+import * as get from './actions/get.operation';
+import * as getVideo from './actions/getVideo.operation';
+import { optionsDescription } from './actions/options';
+import * as sendMessage from './actions/sendMessage.operation';
+import * as stop from './actions/stop.operation';
+import { searchAvatarLooks, searchBrandKits, searchStyles, searchVoices } from './methods/listSearch';
+
+const OPERATIONS: VideoAgentOperation[] = ['create', 'get', 'getVideo', 'sendMessage', 'stop'];
+
+interface ItemWork {
+	itemIndex: number;
+	options: VideoAgentOptions;
+	message?: sendMessage.MessagePlan;
+}
+
+export class HeyGenVideoAgent implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HeyGen Video Agent',
+		name: 'heyGenVideoAgent',
+		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ { create: "Create Video", get: "Get Session", getVideo: "Get Video", sendMessage: "Send Message", stop: "Stop Session" }[$parameter["operation"]] }}',
+		description: 'Turn a prompt and your uploaded files into a video with HeyGen\'s Video Agent',
+		defaults: { name: 'HeyGen Video Agent' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'heyGenV3Api', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Create Video',
+						value: 'create',
+						description: 'Start a Video Agent session from a prompt and files, and wait for the video',
+						action: 'Create a video',
+					},
+					{
+						name: 'Get Session',
+						value: 'get',
+						description: 'Get the status, progress and messages of a Video Agent session',
+						action: 'Get a session',
+					},
+					{
+						name: 'Get Video',
+						value: 'getVideo',
+						description: 'Get the status and download URLs of a video, optionally the video file',
+						action: 'Get a video',
+					},
+					{
+						name: 'Send Message',
+						value: 'sendMessage',
+						description: 'Reply to a chat-mode session or ask for a revision',
+						action: 'Send a message to a session',
+					},
+					{
+						name: 'Stop Session',
+						value: 'stop',
+						description: 'Stop a running session at its next checkpoint',
+						action: 'Stop a session',
+					},
+				],
+				default: 'create',
+			},
+			...create.description,
+			...get.description,
+			...getVideo.description,
+			...sendMessage.description,
+			...stop.description,
+			optionsDescription,
+		],
+	};
+
+	methods = {
+		listSearch: { searchAvatarLooks, searchBrandKits, searchStyles, searchVoices },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as VideoAgentOperation;
+		if (operation === 'create') return [await create.execute.call(this)];
+		if (!OPERATIONS.includes(operation)) {
+			throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, {
+				description: `Choose one of: ${OPERATIONS.join(', ')}.`,
+				itemIndex: 0,
+			});
+		}
+
+		// One unit per item. Inputs are checked for every item first, so bad input fails before any
+		// request (or, with "Continue On Fail", becomes that item's error while the others go on).
+		const units: Array<WorkUnit<ItemWork | Error>> = [];
+		const count = this.getInputData().length;
+		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+			try {
+				const options = readOptions(this, itemIndex);
+				const work: ItemWork = { itemIndex, options };
+				if (operation === 'sendMessage') work.message = await sendMessage.plan.call(this, itemIndex, options);
+				else readId(this, itemIndex, operation === 'getVideo' ? 'videoId' : 'sessionId');
+				units.push({ items: [itemIndex], input: work });
+			} catch (error) {
+				const nodeError = toItemError(this, error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				units.push({ items: [itemIndex], input: nodeError });
+			}
+		}
+
+		const output = await runUnits(
+			this,
+			units,
+			concurrencyOf(count > 0 ? readOptions(this, 0) : {}),
+			async (unit): Promise<OutputItem[]> => {
+				if (unit.input instanceof Error) throw unit.input;
+				const { itemIndex, options, message } = unit.input;
+				if (operation === 'get') return await get.execute.call(this, itemIndex, options);
+				if (operation === 'getVideo') return await getVideo.execute.call(this, itemIndex, options);
+				if (operation === 'stop') return await stop.execute.call(this, itemIndex, options);
+				return await sendMessage.execute.call(this, itemIndex, options, message!);
+			},
+		);
+		return [output];
+	}
+}

@@ -1,0 +1,109 @@
+/**
+ * Downloading a file HeyGen produced (a finished video) from its presigned URL into n8n's binary
+ * data, as a stream: in filesystem or database mode the file never sits in memory whole. Like
+ * `putToStorage`, it never reads the credential, so the API key cannot reach the file host.
+ */
+import { sleep, type IBinaryData, type IExecuteFunctions, type IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { asNodeError, connectionError, heyGenApiError, inputError } from './errors';
+import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
+import { DEFAULT_TIMEOUT_MS } from './transport';
+
+export interface Download {
+	url: string;
+	fileName: string;
+	mimeType: string;
+	/** used in error messages: "Download of video abc" */
+	what: string;
+	itemIndex: number;
+	timeoutMs?: number;
+}
+
+type ResponseStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+function connectionCode(error: unknown): string | undefined {
+	for (const candidate of [error, (error as { cause?: unknown })?.cause]) {
+		const code = (candidate as { code?: unknown } | undefined)?.code;
+		if (isConnectionErrorCode(code)) return code as string;
+	}
+	return undefined;
+}
+
+/** GETs `url` (no credential, redirects followed) and stores the body as binary data. */
+export async function downloadToBinary(this: IExecuteFunctions, download: Download): Promise<IBinaryData> {
+	let url: URL;
+	try {
+		url = new URL(download.url);
+	} catch {
+		url = new URL('invalid:');
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw inputError(
+			this,
+			`${download.what} failed: HeyGen gave no usable download URL`,
+			'Try again later with the "Get Video" operation and "Download Video" on.',
+			download.itemIndex,
+		);
+	}
+	const signal = this.getExecutionCancelSignal();
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequest({
+				method: 'GET',
+				url: url.href,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: download.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				abortSignal: signal,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = connectionCode(error);
+			if (signal?.aborted || !code) throw asNodeError(this, error, download.itemIndex);
+			if (attempt <= MAX_RETRIES) {
+				await sleep(retryDelayMs(attempt), signal);
+				continue;
+			}
+			throw connectionError(this, download.what, url.host, code, attempt, download.itemIndex);
+		}
+		const status = response.statusCode;
+		const body = response.body as ResponseStream | Buffer | string | undefined;
+		if (status >= 200 && status < 300 && body && typeof body === 'object' && !Buffer.isBuffer(body)) {
+			return await this.helpers.prepareBinaryData(body, download.fileName, download.mimeType);
+		}
+		const text = await bodyText(this, body);
+		const retryable = TRANSIENT_STATUSES.includes(status) || status === 429;
+		if (retryable && attempt <= MAX_RETRIES) {
+			await sleep(retryDelayMs(attempt, response.headers?.['retry-after']), signal);
+			continue;
+		}
+		const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+		throw heyGenApiError(
+			this,
+			download.what,
+			status,
+			{
+				error: {
+					code: s3Code ?? `download_${status}`,
+					message:
+						status === 403 && /expired/i.test(text)
+							? 'the download URL has expired; run "Get Video" again for a fresh one'
+							: `the file host ${url.host} refused the download`,
+				},
+			},
+			download.itemIndex,
+		);
+	}
+}
+
+async function bodyText(context: IExecuteFunctions, body: ResponseStream | Buffer | string | undefined) {
+	if (body === undefined) return '';
+	if (typeof body === 'string') return body;
+	try {
+		const buffer = Buffer.isBuffer(body) ? body : await context.helpers.binaryToBuffer(body);
+		return buffer.subarray(0, 4096).toString('utf8');
+	} catch {
+		return '';
+	}
+}
