@@ -385,6 +385,7 @@ describe('request body', () => {
 describe('validation: clear errors before any request', () => {
 	const cases: Array<[string, INodeParameters, RegExp, SourceItem[]?]> = [
 		['an empty prompt', { prompt: '   ' }, /Item 0: "Prompt" is empty/],
+		['a prompt mapped from a missing field', { prompt: '={{ $json.missing }}' }, /Item 0: "Prompt" is empty/],
 		['a prompt over 10,000 characters', { prompt: 'x'.repeat(10_001) }, /"Prompt" has 10,001 characters; HeyGen accepts at most 10,000/],
 		[
 			'more than 20 files',

@@ -62,6 +62,7 @@ export function concurrencyOf(options: VideoAgentOptions): number {
 }
 
 function describe(value: unknown): string {
+	if (value === undefined) return 'empty';
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
@@ -148,7 +149,12 @@ export function readText(
 ): string {
 	const raw = context.getNodeParameter(parameter, itemIndex, '');
 	const label = parameter === 'prompt' ? 'Prompt' : 'Message';
-	const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
+	const value =
+		raw === undefined || raw === null
+			? ''
+			: typeof raw === 'number' || typeof raw === 'boolean'
+				? String(raw)
+				: raw;
 	if (typeof value !== 'string') {
 		throw inputError(
 			context,

@@ -277,11 +277,12 @@ export async function downloadVideo(
 			itemIndex,
 		);
 	}
+	const id = String(video.id ?? 'video');
 	const binary = await downloadToBinary.call(context, {
 		url: video.video_url,
-		fileName: `heygen-${video.id.replace(/[^A-Za-z0-9_-]/g, '_')}.mp4`,
+		fileName: `heygen-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.mp4`,
 		mimeType: 'video/mp4',
-		what: `Download of video ${video.id}`,
+		what: `Download of video ${id}`,
 		itemIndex,
 		timeoutMs: timeoutMs(options),
 	});
