@@ -117,8 +117,8 @@ const entries: INodeProperties[] = [
 			hide: { '/waitForCompletion': [false] },
 		},
 	},
-	{ ...styleOption, displayOptions: { show: { '/operation': ['create'] } } },
 	{ ...timeoutOption },
+	{ ...styleOption, displayOptions: { show: { '/operation': ['create'] } } },
 	{ ...voiceOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
 ];
 
