@@ -483,6 +483,8 @@ describe('retries on create', () => {
 		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Dropped', waitForCompletion: false })]);
 		expect(createCalls()).toHaveLength(1);
 		expect(result.error?.name).toBe('NodeApiError');
+		expect(result.error?.message).toMatch(/^Creating the Video Agent session failed: the connection to 127\.0\.0\.1:\d+ was reset \(after 1 attempt\)$/);
+		expect(result.error?.description).toContain('ECONNRESET');
 	});
 
 });

@@ -68,6 +68,17 @@ export function heyGenApiError(
 	);
 }
 
+const CONNECTION_FAILURES: Record<string, string> = {
+	ECONNRESET: 'was reset',
+	EPIPE: 'was closed while sending',
+	ECONNREFUSED: 'was refused',
+	ECONNABORTED: 'timed out',
+	ETIMEDOUT: 'timed out',
+	ESOCKETTIMEDOUT: 'timed out',
+	EAI_AGAIN: 'failed: the host name could not be resolved',
+	ERR_STREAM_PREMATURE_CLOSE: 'closed before the answer was complete',
+};
+
 /** A request that never got a complete answer (reset, refused, timed out). */
 export function connectionError(
 	context: HeyGenContext,
@@ -77,12 +88,16 @@ export function connectionError(
 	attempts: number,
 	itemIndex?: number,
 ): NodeApiError {
-	return new NodeApiError(context.getNode(), { code, message: `connection failed (${code})` } as JsonObject, {
-		message: `${what} failed: the connection to ${origin} failed (${code}) after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
-		description:
-			code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT';
+	// The raw code stays out of the message and out of a `code` key: NodeApiError swaps messages
+	// that mention a known network code for a generic one that names neither request nor host.
+	return new NodeApiError(context.getNode(), { connection_error: code } as JsonObject, {
+		message: `${what} failed: the connection to ${origin} ${CONNECTION_FAILURES[code] ?? 'failed'} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`,
+		description: `${
+			timedOut
 				? 'No answer within the request timeout. Raise "Request Timeout" in the node options, or try again later.'
-				: 'Check the network between n8n and HeyGen and try again.',
+				: 'Check the network between n8n and HeyGen and try again.'
+		} Network error code: ${code}.`,
 		itemIndex,
 	});
 }

@@ -85,7 +85,9 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 }
 
 function errorCode(error: unknown): string | undefined {
-	const candidates = [error, (error as { cause?: unknown })?.cause, (error as { context?: { cause?: unknown } })?.context?.cause];
+	// n8n wraps the HTTP client's error: the code sits on it, its cause, or its errorResponse.
+	const wrapped = error as { cause?: unknown; errorResponse?: unknown; context?: { cause?: unknown } };
+	const candidates = [error, wrapped?.cause, wrapped?.errorResponse, wrapped?.context?.cause];
 	for (const candidate of candidates) {
 		const code = (candidate as { code?: unknown } | undefined)?.code;
 		if (isConnectionErrorCode(code)) return code as string;
