@@ -1,0 +1,407 @@
+/**
+ * The fault matrix of the HeyGen Video Agent node: session create (never re-sent unless HeyGen
+ * said 429: it has no Idempotency-Key), session/video polling (reads, retried) and the list
+ * searches behind the resource locators (reads, retried). Faults are armed several at a time and
+ * the work runs concurrently, so a round costs about one retry wait. docs/reliability.md is
+ * generated from what these tests assert.
+ */
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeListSearchResult,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
+import { node, registerNodeType, removeScratch, runWorkflow, source } from './harness/engine';
+import { CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { start, type FaultSpec, type JournalEntry, type Sandbox } from './sandbox';
+
+const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
+const videoAgentType = new HeyGenVideoAgent();
+registerNodeType(VIDEO_AGENT_TYPE, videoAgentType);
+
+/** Runs one list-search method inside the engine (an execute context stands in for load-options). */
+const PROBE_TYPE = 'test.reliabilityListSearch';
+type SearchMethod = keyof typeof videoAgentType.methods.listSearch;
+class ListSearchProbe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'List Search Probe',
+		name: PROBE_TYPE,
+		group: ['transform'],
+		version: 1,
+		description: 'Calls a HeyGen Video Agent list search method',
+		defaults: { name: 'Probe' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'heyGenV3Api', required: true }],
+		properties: [{ displayName: 'Method', name: 'method', type: 'string', default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const method = this.getNodeParameter('method', 0) as SearchMethod;
+		const result: INodeListSearchResult = await videoAgentType.methods.listSearch[method].call(
+			this as unknown as ILoadOptionsFunctions,
+		);
+		return [[{ json: result as unknown as IDataObject, pairedItem: { item: 0 } }]];
+	}
+}
+registerNodeType(PROBE_TYPE, new ListSearchProbe());
+
+/** A generate session finishes in about a third of a second. */
+const FAST_CLOCK = {
+	thinkingMs: 60,
+	generatingMs: 150,
+	videoPendingMs: 40,
+	videoProcessingMs: 110,
+};
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await start({ port: 0, quiet: true, clock: FAST_CLOCK });
+});
+
+afterAll(async () => {
+	await sandbox.stop();
+	removeScratch();
+});
+
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.setOptions({ clock: FAST_CLOCK, latencyMs: 0 });
+});
+
+const CREATE = { origin: 'api', method: 'POST', path: '/v3/video-agents' } as const;
+const SESSION_GET = { origin: 'api', method: 'GET', path: '/v3/video-agents/:id' } as const;
+const VIDEO_GET = { origin: 'api', method: 'GET', path: '/v3/videos/:id' } as const;
+
+type Fault = Omit<FaultSpec, 'path' | 'origin' | 'method'>;
+
+function arm(target: typeof CREATE | typeof SESSION_GET | typeof VIDEO_GET, fault: Fault): void {
+	sandbox.injectFault({ ...target, ...fault } as FaultSpec);
+}
+
+function videoAgent(parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
+	return node(
+		'HeyGen Video Agent',
+		VIDEO_AGENT_TYPE,
+		{ ...parameters, options },
+		{
+			credentials: CREDENTIAL_REF,
+			onError: 'continueRegularOutput',
+			...extra,
+		},
+	);
+}
+
+async function runAgent(count: number, parameters: INodeParameters) {
+	const items = Array.from({ length: count }, (_, i) => ({ json: { topic: `topic ${i}` } }));
+	const result = await runWorkflow({
+		nodes: [
+			source(items),
+			videoAgent({ prompt: '=A short video about {{ $json.topic }}', ...parameters }),
+		],
+		credentials: sandboxCredentials(sandbox),
+	});
+	expect(result.error).toBeUndefined();
+	return result.output('HeyGen Video Agent');
+}
+
+function entries(method: string, path: RegExp): JournalEntry[] {
+	return sandbox.journal('api').filter((e) => e.method === method && path.test(e.path));
+}
+const createCalls = () => entries('POST', /^\/v3\/video-agents$/);
+const sessionReads = () => entries('GET', /^\/v3\/video-agents\/sess_[^/]+$/);
+const videoReads = () => entries('GET', /^\/v3\/videos\/[^/]+$/);
+
+/** For each faulted read: the next read of the same URL, which must have succeeded. */
+function recoveredReads(reads: JournalEntry[]) {
+	return reads
+		.filter((e) => e.fault)
+		.map((faulted) => {
+			const next = reads.find(
+				(e) => e.at >= faulted.at && e !== faulted && e.path === faulted.path,
+			);
+			return {
+				fault: faulted.fault,
+				next: next?.status,
+				gapMs: next ? next.at - faulted.at : undefined,
+			};
+		});
+}
+
+/** An output item reduced to what the fault tests compare. */
+function brief(o: INodeExecutionData) {
+	const [{ item }] = o.pairedItem as Array<{ item: number }>;
+	if (o.json.error === undefined) return { item, status: o.json.status };
+	return {
+		item,
+		error: o.json.error,
+		...(o.json.description ? { description: o.json.description } : {}),
+		...(o.json.httpCode ? { httpCode: o.json.httpCode } : {}),
+	};
+}
+
+describe('Video Agent create', () => {
+	it('429 with Retry-After, then 429 without: waits 2 s (the header), then 2–2.5 s (backoff of a second retry), then creates exactly one session', async () => {
+		arm(CREATE, { kind: 'status', status: 429, retryAfter: 2 });
+		arm(CREATE, { kind: 'status', status: 429, retryAfter: null });
+		const out = await runAgent(2, { waitForCompletion: false, options: { concurrency: 1 } });
+		expect(out.map(brief)).toEqual([
+			{ item: 0, status: 'thinking' },
+			{ item: 1, status: 'thinking' },
+		]);
+		const calls = createCalls();
+		expect(calls.map((c) => c.status)).toEqual([429, 429, 200, 200]);
+		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1950);
+		expect(calls[1].at - calls[0].at).toBeLessThan(2900);
+		expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(1950); // second retry: backoff 2 s × (1 … 1.25)
+		expect(sandbox.sessions.size).toBe(2);
+		expect(out.map((o) => o.json.session_id).sort()).toEqual([...sandbox.sessions.keys()].sort());
+	});
+
+	it('500, 502 (HTML), 503, connection reset, malformed JSON and a hang past "Request Timeout" are never re-sent: one clear error item each, in order', async () => {
+		for (const fault of [
+			{ kind: 'status', status: 500 },
+			{ kind: 'status', status: 502 },
+			{ kind: 'status', status: 503, retryAfter: null },
+			{ kind: 'drop' },
+			{ kind: 'malformed' },
+			{ kind: 'hang' },
+		] as Fault[]) {
+			arm(CREATE, fault);
+		}
+		// One item at a time: each create is sent exactly once, so item i meets fault i.
+		const out = await runAgent(7, {
+			waitForCompletion: false,
+			options: { concurrency: 1, timeout: 1 },
+		});
+		const notRetried =
+			'Not retried automatically: creating a video is not idempotent, so HeyGen may have started it anyway. Check your Video Agent sessions in HeyGen before running again, to avoid a duplicate (and a double charge).';
+		expect(out.map(brief)).toMatchObject([
+			{
+				item: 0,
+				error:
+					'Creating the Video Agent session failed: HeyGen answered 500 internal_error: An internal error occurred. Please try again later.',
+				description: expect.stringContaining(notRetried),
+				httpCode: '500',
+			},
+			{
+				item: 1,
+				error:
+					'Creating the Video Agent session failed: HeyGen answered 502 http_502: HeyGen server error',
+				description: expect.stringContaining("The answer was not HeyGen's JSON error format"),
+				httpCode: '502',
+			},
+			{
+				item: 2,
+				error:
+					'Creating the Video Agent session failed: HeyGen answered 503 service_unavailable: The service is temporarily unavailable. Please try again later.',
+				description: expect.stringContaining(notRetried),
+				httpCode: '503',
+			},
+			// The message of a connection failure is n8n's generic text today: see "Known gaps".
+			{
+				item: 3,
+				error: expect.any(String),
+				description: expect.stringContaining('Check the network between n8n and HeyGen'),
+			},
+			{
+				item: 4,
+				error:
+					'Creating the Video Agent session failed: HeyGen answered 200 malformed_response: HeyGen answered with a body that is not JSON',
+			},
+			{
+				item: 5,
+				error: expect.any(String),
+				description: expect.stringContaining(
+					'No answer within the request timeout. Raise "Request Timeout"',
+				),
+			},
+			{ item: 6, status: 'thinking' },
+		]);
+		expect(createCalls().map((c) => c.fault ?? c.status)).toEqual([
+			'status:500',
+			'status:502',
+			'status:503',
+			'drop',
+			'malformed',
+			'hang',
+			200,
+		]);
+		expect(sandbox.sessions.size).toBe(1);
+	});
+
+	it('an answer lost after HeyGen created the session (slower than "Request Timeout"): not re-sent, so exactly one session', async () => {
+		sandbox.setOptions({ latencyMs: 1500 });
+		const out = await runAgent(1, { waitForCompletion: false, options: { timeout: 1 } });
+		sandbox.setOptions({ latencyMs: 0 });
+		expect(out.map(brief)).toMatchObject([
+			{
+				item: 0,
+				error: expect.any(String),
+				description: expect.stringContaining('Request Timeout'),
+			},
+		]);
+		expect(createCalls()).toHaveLength(1);
+		// HeyGen did create it: the one session exists, and no second one was started.
+		await until(() => sandbox.sessions.size === 1);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sandbox.sessions.size).toBe(1);
+	});
+});
+
+describe('session and video polling', () => {
+	it('every fault on session and video reads (429 ±Retry-After, 500, 502, 503, reset, hang, malformed) is retried; every video completes, no session twice', async () => {
+		const faults: Fault[] = [
+			{ kind: 'status', status: 429, retryAfter: 1 },
+			{ kind: 'status', status: 429, retryAfter: null },
+			{ kind: 'status', status: 500 },
+			{ kind: 'status', status: 502 },
+			{ kind: 'status', status: 503, retryAfter: null },
+			{ kind: 'drop' },
+			{ kind: 'hang' },
+			{ kind: 'malformed' },
+		];
+		for (const fault of faults) {
+			arm(SESSION_GET, fault);
+			arm(VIDEO_GET, fault);
+		}
+		const out = await runAgent(8, { options: { concurrency: 8, timeout: 1 } });
+		expect(out.map(brief)).toEqual(
+			Array.from({ length: 8 }, (_, item) => ({ item, status: 'completed' })),
+		);
+		expect(sandbox.pendingFaults()).toEqual([]);
+		const expected = [
+			'status:429',
+			'status:429',
+			'status:500',
+			'status:502',
+			'status:503',
+			'drop',
+			'hang',
+			'malformed',
+		];
+		for (const reads of [sessionReads(), videoReads()]) {
+			const recovered = recoveredReads(reads);
+			expect(recovered.map((r) => r.fault).sort()).toEqual([...expected].sort());
+			for (const r of recovered) {
+				expect(r.next).toBe(200);
+				// a retry after backoff (≥ 1 s), not merely the next 0.1 s poll
+				expect(r.gapMs).toBeGreaterThanOrEqual(950);
+			}
+		}
+		expect(createCalls()).toHaveLength(8);
+		expect(sandbox.sessions.size).toBe(8);
+		expect(new Set(out.map((o) => o.json.session_id)).size).toBe(8);
+	});
+
+	it('reads that keep failing (503 ×3) fail that item with the session id, the other items complete', async () => {
+		arm(SESSION_GET, { kind: 'status', status: 503, retryAfter: null, times: 3 });
+		const out = await runAgent(2, { options: { concurrency: 1 } });
+		const [sessionId] = [...sandbox.sessions.keys()];
+		expect(out.map(brief)).toEqual([
+			{
+				item: 0,
+				error: `Reading Video Agent session ${sessionId} failed: HeyGen answered 503 service_unavailable: The service is temporarily unavailable. Please try again later.`,
+				description: expect.stringMatching(/^HeyGen had a server problem\. Try again later\./),
+				httpCode: '503',
+			},
+			{ item: 1, status: 'completed' },
+		]);
+		expect(
+			sessionReads()
+				.filter((e) => e.path === `/v3/video-agents/${sessionId}`)
+				.map((e) => e.status),
+		).toEqual([503, 503, 503]);
+		expect(sandbox.sessions.size).toBe(2);
+	});
+});
+
+describe('list search (resource locators)', () => {
+	const LISTS: Array<[SearchMethod, string]> = [
+		['searchStyles', '/v3/video-agents/styles'],
+		['searchAvatarLooks', '/v3/avatars/looks'],
+		['searchVoices', '/v3/voices'],
+		['searchBrandKits', '/v3/brand-kits'],
+	];
+
+	async function probe(method: SearchMethod) {
+		return await runWorkflow({
+			nodes: [
+				source([{ json: {} }]),
+				node(
+					'Probe',
+					PROBE_TYPE,
+					{ method },
+					{ credentials: CREDENTIAL_REF, onError: 'continueRegularOutput' },
+				),
+			],
+			credentials: sandboxCredentials(sandbox),
+		});
+	}
+
+	/** Arms one fault per list endpoint and runs the four searches side by side. */
+	async function searchAll(faults: Fault[]) {
+		LISTS.forEach(([, path], i) =>
+			sandbox.injectFault({ origin: 'api', method: 'GET', path, ...faults[i] } as FaultSpec),
+		);
+		const results = await Promise.all(LISTS.map(([method]) => probe(method)));
+		// A list search runs in the editor: a failure is the error the dropdown shows.
+		return results.map((r) => (r.error ? { error: r.error.message } : r.output('Probe')[0].json));
+	}
+
+	function statuses(path: string) {
+		return entries('GET', new RegExp(`^${path}$`)).map((e) => e.fault ?? e.status);
+	}
+
+	it('429 with and without Retry-After, 500 and 502 (HTML): retried, the list arrives', async () => {
+		const results = await searchAll([
+			{ kind: 'status', status: 429, retryAfter: 1 },
+			{ kind: 'status', status: 429, retryAfter: null },
+			{ kind: 'status', status: 500 },
+			{ kind: 'status', status: 502 },
+		]);
+		for (const result of results) expect((result.results as unknown[]).length).toBeGreaterThan(0);
+		expect(statuses('/v3/video-agents/styles')).toEqual(['status:429', 200]);
+		expect(statuses('/v3/avatars/looks')).toEqual(['status:429', 200]);
+		expect(statuses('/v3/voices')).toEqual(['status:500', 200]);
+		expect(statuses('/v3/brand-kits')).toEqual(['status:502', 200]);
+	});
+
+	it('503, connection reset and malformed JSON: retried, the list arrives; 503 ×3: a clear error', async () => {
+		const results = await searchAll([
+			{ kind: 'status', status: 503, retryAfter: null },
+			{ kind: 'drop' },
+			{ kind: 'malformed' },
+			{ kind: 'status', status: 503, retryAfter: null, times: 3 },
+		]);
+		for (const result of results.slice(0, 3))
+			expect((result.results as unknown[]).length).toBeGreaterThan(0);
+		expect(results[3]).toMatchObject({
+			error:
+				'Listing brand kits failed: HeyGen answered 503 service_unavailable: The service is temporarily unavailable. Please try again later.',
+		});
+		expect(statuses('/v3/video-agents/styles')).toEqual(['status:503', 200]);
+		expect(statuses('/v3/avatars/looks')).toEqual(['drop', 200]);
+		expect(statuses('/v3/voices')).toEqual(['malformed', 200]);
+		expect(statuses('/v3/brand-kits')).toEqual(['status:503', 'status:503', 'status:503']);
+	});
+});
+
+/** Resolves once `condition` holds (polled every 10 ms, for at most 10 s). */
+async function until(condition: () => boolean): Promise<void> {
+	const deadline = Date.now() + 10_000;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not reached in 10 s');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
