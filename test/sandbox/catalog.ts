@@ -73,7 +73,7 @@ export function voices(): Voice[] {
 	const out: Voice[] = [];
 	for (let i = 0; i < 130; i++) {
 		const [language, locale] = LANGUAGES[i % LANGUAGES.length];
-		const gender = i % 2 === 0 ? 'female' : 'male';
+		const gender = (i + Math.floor(i / LANGUAGES.length)) % 2 === 0 ? 'female' : 'male';
 		out.push({
 			voice_id: hex(`voice${i}`, 32),
 			name: `${FIRST_NAMES[i % FIRST_NAMES.length]} ${pad(Math.floor(i / FIRST_NAMES.length) + 1)} (${language})`,

@@ -200,7 +200,10 @@ export class Core implements Sandbox {
 	readonly faults = new FaultBook();
 	private entries: JournalEntry[] = [];
 	private readonly idem = new Map<string, IdemRecord>();
+	/** Session/video clock timers (cleared by reset() and stop()). */
 	private readonly timers = new Set<NodeJS.Timeout>();
+	/** Latency sleeps of in-flight requests (cleared only by stop()). */
+	private readonly sleeps = new Set<NodeJS.Timeout>();
 	private readonly sessionTimers = new Map<string, Set<NodeJS.Timeout>>();
 	private readonly pendingDeliveries = new Set<Promise<void>>();
 	private readonly deliveryAborts = new Set<AbortController>();
@@ -318,8 +321,9 @@ export class Core implements Sandbox {
 	async stop(): Promise<void> {
 		if (this.stopped) return;
 		this.stopped = true;
-		for (const t of this.timers) clearTimeout(t);
+		for (const t of [...this.timers, ...this.sleeps]) clearTimeout(t);
 		this.timers.clear();
+		this.sleeps.clear();
 		this.sessionTimers.clear();
 		for (const ac of this.deliveryAborts) ac.abort();
 		await Promise.all(
@@ -367,10 +371,10 @@ export class Core implements Sandbox {
 	sleep(ms: number): Promise<void> {
 		return new Promise((resolve) => {
 			const t = setTimeout(() => {
-				this.timers.delete(t);
+				this.sleeps.delete(t);
 				resolve();
 			}, ms);
-			this.timers.add(t);
+			this.sleeps.add(t);
 		});
 	}
 
