@@ -1,0 +1,322 @@
+/**
+ * The API key never leaves the API origin's auth header. A distinctive key (and a distinctive wrong
+ * key) go through a representative set of workflows — successes, every kind of error, Continue On
+ * Fail error items, retries, a video download — while everything observable is captured: the runs'
+ * data with every error object (message, description, stack, cause, HTTP context), all console and
+ * process output (n8n's logger at debug level), the sandbox's request log and journal of both
+ * origins, what the sandbox stored from request bodies, and the binary data files written.
+ */
+// n8n's logger reads its level once, when the harness builds it: log everything for this file.
+process.env.N8N_LOG_LEVEL = 'debug';
+
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+
+import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
+import { gifBytes, mp4Bytes, pngBytes } from './fixtures/files';
+import {
+	node,
+	registerNodeType,
+	removeScratch,
+	runWorkflow,
+	scratchRoot,
+	source,
+	type SourceItem,
+	type WorkflowResult,
+} from './harness/engine';
+import { assetsNode, CREDENTIAL_REF } from './harness/heygen';
+import { start, type Sandbox } from './sandbox';
+
+const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
+registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
+
+const KEY = `sk-SECRET-canary-${randomBytes(12).toString('hex')}`;
+const WRONG_KEY = `sk-SECRET-wrong-canary-${randomBytes(12).toString('hex')}`;
+const FAST_CLOCK = {
+	thinkingMs: 60,
+	generatingMs: 150,
+	videoPendingMs: 40,
+	videoProcessingMs: 110,
+};
+
+let sandbox: Sandbox;
+const sandboxLog: string[] = [];
+const output: string[] = [];
+const runs: WorkflowResult[] = [];
+const restores: Array<() => void> = [];
+
+beforeAll(async () => {
+	// Everything printed from here on is recorded (and kept off the test report).
+	for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+		const spy = jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+			output.push(
+				args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' '),
+			);
+		});
+		restores.push(() => spy.mockRestore());
+	}
+	for (const stream of [process.stdout, process.stderr]) {
+		const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+			output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+			return true;
+		});
+		restores.push(() => spy.mockRestore());
+	}
+	sandbox = await start({
+		port: 0,
+		apiKey: KEY,
+		clock: FAST_CLOCK,
+		log: (line) => sandboxLog.push(line),
+	});
+});
+
+afterAll(async () => {
+	for (const restore of restores) restore();
+	await sandbox.stop();
+	removeScratch();
+});
+
+function credentials(overrides: { apiKey?: string; baseUrl?: string } = {}) {
+	return { heyGenV3Api: { apiKey: KEY, baseUrl: sandbox.apiUrl, ...overrides } };
+}
+
+function agent(parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
+	return node(
+		'HeyGen Video Agent',
+		VIDEO_AGENT_TYPE,
+		{ ...parameters, options },
+		{ credentials: CREDENTIAL_REF, ...extra },
+	);
+}
+
+const continueOnFail: Partial<INode> = { onError: 'continueRegularOutput' };
+
+async function record(nodes: INode[], overrides?: { apiKey?: string; baseUrl?: string }) {
+	const result = await runWorkflow({ nodes, credentials: credentials(overrides) });
+	runs.push(result);
+	return result;
+}
+
+const png = (name: string) => ({ fileName: name, mimeType: 'image/png', content: pngBytes(4096) });
+const mp4 = (name: string) => ({
+	fileName: name,
+	mimeType: 'video/mp4',
+	content: mp4Bytes(200_000),
+});
+const files = (...list: Array<Record<string, ReturnType<typeof png>>>): SourceItem[] =>
+	list.map((binary) => ({ binary }));
+
+/** Every string reachable from `value`, own non-enumerable properties (stack, message, cause) included. */
+function strings(value: unknown, out: string[] = [], seen = new WeakSet<object>()): string[] {
+	if (typeof value === 'string') out.push(value);
+	else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+		out.push(String(value));
+	else if (Buffer.isBuffer(value)) out.push(value.toString('latin1'));
+	else if (value && typeof value === 'object') {
+		if (seen.has(value)) return out;
+		seen.add(value);
+		for (const key of Reflect.ownKeys(value)) {
+			if (typeof key === 'string') out.push(key);
+			let child: unknown;
+			try {
+				child = (value as Record<string | symbol, unknown>)[key];
+			} catch {
+				continue;
+			}
+			strings(child, out, seen);
+		}
+		const proto = Object.getPrototypeOf(value) as object | null;
+		if (value instanceof Error && proto)
+			strings({ message: value.message, stack: value.stack, cause: value.cause }, out, seen);
+	}
+	return out;
+}
+
+function filesUnder(dir: string): string[] {
+	let found: string[] = [];
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		found = statSync(path).isDirectory() ? [...found, ...filesUnder(path)] : [...found, path];
+	}
+	return found;
+}
+
+describe("the API key never appears outside the API origin's X-Api-Key header", () => {
+	it('runs the representative workflows', async () => {
+		// successes: upload, direct upload (storage PUT), a video with its download (storage GET)
+		const uploads = await record([
+			source(files({ data: png('a.png') })),
+			assetsNode({ operation: 'upload' }),
+		]);
+		expect(uploads.error).toBeUndefined();
+		const direct = await record([
+			source(files({ data: mp4('b.mp4') })),
+			assetsNode({ operation: 'directUpload' }),
+		]);
+		expect(direct.error).toBeUndefined();
+		const video = await record([
+			source([{ json: {} }]),
+			agent({ prompt: 'Secret-safe video', options: { downloadVideo: true } }),
+		]);
+		expect(video.output('HeyGen Video Agent')[0].binary?.data).toBeDefined();
+
+		// Continue On Fail error items: 400 (not retried), a retried 503 that recovers, a GIF, a storage 403,
+		// a Complete of an unknown asset, a reset connection on create, a failed video
+		sandbox.injectFault({ method: 'POST', path: '/v3/assets', kind: 'status', status: 400 });
+		sandbox.injectFault({ method: 'POST', path: '/v3/assets', kind: 'status', status: 503 });
+		const mixed = await record([
+			source(
+				files(
+					{ data: png('c.png') },
+					{ data: png('d.png') },
+					{ data: { ...png('e.gif'), content: gifBytes() } },
+				),
+			),
+			assetsNode({ operation: 'upload', options: { concurrency: 1 } }, continueOnFail),
+		]);
+		expect(mixed.output('HeyGen Assets').map((o) => Boolean(o.json.error))).toEqual([
+			true,
+			false,
+			true,
+		]);
+		sandbox.injectFault({
+			method: 'PUT',
+			origin: 'storage',
+			path: '/uploads/:id',
+			kind: 'status',
+			status: 403,
+		});
+		const storage = await record([
+			source(files({ data: mp4('f.mp4') })),
+			assetsNode({ operation: 'directUpload' }, continueOnFail),
+		]);
+		expect(storage.output('HeyGen Assets')[0].json.error).toMatch(/refused the upload/);
+		const unknown = await record([
+			source([{ json: { asset_id: 'asset_does_not_exist' } }]),
+			assetsNode({ operation: 'complete' }, continueOnFail),
+		]);
+		expect(unknown.output('HeyGen Assets')[0].json.error).toMatch(/404/);
+		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'drop' });
+		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'hang' });
+		const agents = await record([
+			source([{ json: { p: 'one' } }, { json: { p: 'two' } }, { json: { p: 'three #fail' } }]),
+			agent({ prompt: '={{ $json.p }}', options: { concurrency: 1, timeout: 1 } }, continueOnFail),
+		]);
+		expect(agents.output('HeyGen Video Agent').map((o) => o.json.error ?? o.json.status)).toEqual([
+			expect.any(String),
+			expect.any(String),
+			'failed',
+		]);
+
+		// errors that stop the workflow: wrong key (401), 5xx on create, insecure and invalid base URLs,
+		// a bad input
+		const wrongKey = await record(
+			[source(files({ data: png('g.png') })), assetsNode({ operation: 'upload' })],
+			{
+				apiKey: WRONG_KEY,
+			},
+		);
+		expect(wrongKey.error?.message).toMatch(/401/);
+		const wrongKeyAgent = await record([source([{ json: {} }]), agent({ prompt: 'p' })], {
+			apiKey: `  ${WRONG_KEY} `,
+		});
+		expect(wrongKeyAgent.error?.message).toMatch(/401/);
+		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'status', status: 500 });
+		const serverError = await record([source([{ json: {} }]), agent({ prompt: 'p' })]);
+		expect(serverError.error?.message).toMatch(/500/);
+		const insecure = await record(
+			[source(files({ data: png('h.png') })), assetsNode({ operation: 'upload' })],
+			{
+				baseUrl: 'http://api.heygen.example',
+			},
+		);
+		expect(insecure.error?.message).toMatch(/unencrypted/);
+		const invalid = await record([source([{ json: {} }]), agent({ prompt: 'p' })], {
+			baseUrl: 'not a url',
+		});
+		expect(invalid.error?.message).toMatch(/not a valid URL/);
+		const badInput = await record([source([{ json: {} }]), agent({ prompt: '  ' })]);
+		expect(badInput.error?.message).toMatch(/"Prompt" is empty/);
+	});
+
+	it("scans deep: a key hidden in an error's cause or a non-enumerable field would be found", () => {
+		const hidden = new Error('outer', { cause: { config: { headers: { 'X-Api-Key': KEY } } } });
+		Object.defineProperty(hidden, 'request', { value: { auth: WRONG_KEY }, enumerable: false });
+		const seen = strings({ error: hidden }).join('\n');
+		expect(seen).toContain(KEY);
+		expect(seen).toContain(WRONG_KEY);
+	});
+
+	it('finds it in no output, error, stack, log line, console or process output', () => {
+		expect(runs.length).toBeGreaterThanOrEqual(12);
+		const observed = [
+			...runs.map((r) => JSON.stringify(r.run)),
+			...runs.map((r) => inspect(r.run, { depth: 30, showHidden: true })),
+			...runs.flatMap((r) => strings(r.run)),
+			...runs.flatMap((r) => strings(r.error)),
+			...output,
+			...sandboxLog,
+		].join('\n');
+		expect(observed.length).toBeGreaterThan(10_000);
+		expect(sandboxLog.length).toBeGreaterThan(20);
+		// n8n's own log lines (debug level) were captured, errors included
+		expect(output.join('\n')).toContain('Workflow execution finished with error');
+		expect(output.join('\n')).toContain('failed: HeyGen answered 401');
+		// the errors really are in what was scanned
+		expect(observed).toContain('authentication_failed');
+		expect(observed).toContain('Not retried automatically');
+		for (const secret of [KEY, WRONG_KEY]) {
+			expect(observed).not.toContain(secret);
+			expect(observed).not.toContain(secret.slice(-16));
+		}
+	});
+
+	it('finds it in no binary data file n8n wrote', () => {
+		const dir = process.env.N8N_BINARY_DATA_STORAGE_PATH!;
+		expect(dir.startsWith(scratchRoot)).toBe(true);
+		const written = filesUnder(dir);
+		expect(written.length).toBeGreaterThan(0);
+		for (const path of written) {
+			const text = readFileSync(path).toString('latin1');
+			expect(text).not.toContain(KEY);
+			expect(text).not.toContain(WRONG_KEY);
+		}
+	});
+
+	it("finds it nowhere in either origin's journal except the API origin's x-api-key header", () => {
+		const api = sandbox.journal('api');
+		const storage = sandbox.journal('storage');
+		expect(storage.filter((e) => e.method === 'PUT').length).toBeGreaterThan(0);
+		expect(storage.filter((e) => e.method === 'GET').length).toBeGreaterThan(0);
+		for (const secret of [KEY, WRONG_KEY]) {
+			expect(JSON.stringify(storage)).not.toContain(secret);
+			for (const entry of api) {
+				const { 'x-api-key': _sent, ...otherHeaders } = entry.headers;
+				expect(JSON.stringify({ ...entry, headers: otherHeaders })).not.toContain(secret);
+			}
+		}
+		// and where it does appear, it is exactly the key (trimmed), in that one header
+		const sent = new Set(api.map((e) => e.headers['x-api-key']));
+		expect([...sent].sort()).toEqual([KEY, WRONG_KEY].sort());
+		expect(api.every((e) => e.headers.authorization === undefined)).toBe(true);
+	});
+
+	it('finds it in no request body HeyGen stored (uploads, direct uploads, session requests)', () => {
+		const state = {
+			assets: [...sandbox.assets.values()].map(({ bytes: _bytes, ...asset }) => asset),
+			sessions: [...sandbox.sessions.values()],
+			videos: [...sandbox.videos.values()],
+		};
+		expect(state.sessions.length).toBeGreaterThan(0);
+		const text =
+			JSON.stringify(state) +
+			[...sandbox.assets.values()].map((a) => a.bytes?.toString('latin1') ?? '').join('');
+		expect(text).not.toContain(KEY);
+		expect(text).not.toContain(WRONG_KEY);
+	});
+});
