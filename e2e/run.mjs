@@ -112,13 +112,13 @@ async function main() {
 	);
 	const selected = EXAMPLES.filter((_, i) => !only || only.includes(i + 1));
 	await step(`n8n: importing ${selected.length} example workflow${selected.length > 1 ? 's' : ''} from examples/`, async () => {
-		for (const ex of selected) await n8n.importWorkflow(loadExample(ex.file));
+		await n8n.importWorkflows(selected.map((ex) => loadExample(ex.file)));
+		const listed = await n8n.listWorkflows();
+		for (const ex of selected) {
+			const wf = loadExample(ex.file);
+			if (!listed.some((w) => w.id === wf.id)) throw new Error(`n8n does not list the imported workflow ${wf.id} (${wf.name})`);
+		}
 	});
-	const listed = await n8n.listWorkflows();
-	for (const ex of selected) {
-		const wf = loadExample(ex.file);
-		if (!listed.some((w) => w.id === wf.id)) throw new Error(`n8n does not list the imported workflow ${wf.id} (${wf.name})`);
-	}
 
 	// --- run the examples --------------------------------------------------------------------
 	const results = [];
@@ -205,7 +205,7 @@ async function databaseModeRun({ runDir, tarball, buildLog, files, sandbox, targ
 	await installInto(n8n, tarball, buildLog);
 	await step('n8n (database binary mode): migrations, credential, workflow', async () => {
 		await n8n.importCredentials([{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } }]);
-		await n8n.importWorkflow(loadExample(EXAMPLES[0].file));
+		await n8n.importWorkflows([loadExample(EXAMPLES[0].file)]);
 	});
 	if (sandbox) await sandbox.clearJournal();
 	const res = await step(`Extra: ${title}`, () => n8n.execute('heygenExample01'));

@@ -82,11 +82,12 @@ export class N8n {
 		await this.cli(['import:credentials', `--input=${file}`]);
 	}
 
-	/** `n8n import:workflow` of one workflow object (keeps its id). */
-	async importWorkflow(workflow) {
-		const file = path.join(this.runDir, `${this.name}-workflow-${workflow.id}.json`);
-		writeFileSync(file, JSON.stringify(workflow, null, 2));
-		await this.cli(['import:workflow', `--input=${file}`]);
+	/** `n8n import:workflow --separate` of workflow objects (one process for all; ids are kept). */
+	async importWorkflows(workflows) {
+		const dir = path.join(this.runDir, `${this.name}-workflows`);
+		mkdirSync(dir, { recursive: true });
+		for (const wf of workflows) writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
 	async listWorkflows() {
