@@ -143,19 +143,26 @@ export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 5000, every
 	}
 }
 
-/** A Readable that yields `total` bytes in `chunk`-sized pieces, calling onChunk for each (for hashing). */
-export function generated(total: number, chunkSize = 1024 * 1024, onChunk?: (b: Buffer) => void): Readable {
+/**
+ * A Readable that yields `total` bytes in `chunkSize` pieces, calling onChunk for each (for hashing).
+ * varied=true makes every chunk distinct (a fresh buffer each); false re-sends one immutable block, which
+ * keeps the generator itself from allocating (memory tests).
+ */
+export function generated(total: number, chunkSize = 1024 * 1024, onChunk?: (b: Buffer) => void, varied = true): Readable {
 	const block = Buffer.alloc(chunkSize);
 	for (let i = 0; i < chunkSize; i++) block[i] = (i * 31 + 7) & 0xff;
 	let sent = 0;
 	return new Readable({
+		highWaterMark: chunkSize,
 		read() {
 			if (sent >= total) return void this.push(null);
 			const n = Math.min(chunkSize, total - sent);
 			const piece = n === chunkSize ? block : block.subarray(0, n);
-			// Make each chunk different so a wrong order would change the hash.
-			const out = Buffer.from(piece);
-			if (out.length >= 4) out.writeUInt32BE(sent >>> 0, 0);
+			let out = piece;
+			if (varied || sent === 0) {
+				out = Buffer.from(piece);
+				if (out.length >= 4) out.writeUInt32BE(sent >>> 0, 0);
+			}
 			sent += n;
 			onChunk?.(out);
 			this.push(out);
