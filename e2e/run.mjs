@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { chromiumPath, editorCheck } from './lib/editor-check.mjs';
+import { chromiumPath, editorCheck, serverChecks } from './lib/editor-check.mjs';
 import { CREDENTIAL, EXAMPLES, loadExample } from './lib/examples.mjs';
 import { acquireDemoDirLock } from './lib/lock.mjs';
 import { DEMO_DIR, prepareDemoFiles } from './lib/inputs.mjs';
@@ -140,12 +140,26 @@ async function main() {
 
 	let editor;
 	if (mode === 'test') {
-		if (flag('--no-browser')) log(yellow('SKIP editor check: --no-browser'));
-		else if (!chromiumPath()) log(yellow('SKIP editor check: Chromium not found (install Debian\'s `chromium`: apt-get install -y chromium, or set CHROMIUM_PATH)'));
+		// n8n as a server on the same user folder: REST checks, the schedule, and the editor.
+		await n8n.cli(['publish:workflow', '--id=heygenExample04']);
+		await step('n8n start (editor server) until /healthz/readiness', () => n8n.start(), { heartbeat: 5_000 });
+		cleanups.push(() => n8n.stop());
+		await step('Owner account through the REST API (POST /rest/owner/setup, /rest/login)', () => n8n.setupOwner(), { heartbeat: 0 });
+		results.push(await step('REST checks: types, icon, credential test, active schedule', () =>
+			serverChecks({ n8n, credential: CREDENTIAL, target, scheduledWorkflowId: 'heygenExample04' }), { heartbeat: 0 }));
+		if (flag('--no-browser')) log(yellow('SKIP editor check in a browser: --no-browser'));
+		else if (!chromiumPath()) log(yellow("SKIP editor check in a browser: Chromium not found (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)"));
 		else {
-			editor = await editorCheck({ n8n, runDir, workflow: loadExample('03-files-to-video-agent.json'), credential: CREDENTIAL });
+			editor = await editorCheck({
+				n8n,
+				runDir,
+				workflow: loadExample('03-files-to-video-agent.json'),
+				otherWorkflows: EXAMPLES.filter((e) => e.file !== '03-files-to-video-agent.json').map((e) => loadExample(e.file)),
+				credential: CREDENTIAL,
+			});
 			results.push(editor.result);
 		}
+		await step('Stopping n8n', () => n8n.stop(), { heartbeat: 0 });
 	}
 
 	// --- report ------------------------------------------------------------------------------
