@@ -10,6 +10,7 @@ import {
 	api,
 	BOUNDARY,
 	directUpload,
+	generated,
 	GIF,
 	MP4,
 	multipartBody,
@@ -565,6 +566,22 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		const p = await put(d.upload_url, MP4, headers);
 		expect(p.status).toBe(403);
 		expect(s3code(p.text)).toBe('SignatureDoesNotMatch');
+	});
+
+	test('a big PUT with a bad header is answered 403 at once, before its body is read', async () => {
+		sb.setOptions({ maxBytes: 1024 * 1024 * 1024 });
+		const size = 512 * 1024 * 1024;
+		const d = await init('video/mp4', size);
+		let sent = 0;
+		const res = await request(d.upload_url, {
+			method: 'PUT',
+			headers: { 'content-type': 'video/quicktime', 'content-length': String(size) },
+			body: generated(size, 1024 * 1024, (c) => (sent += c.length), false),
+		});
+		expect(res.statusCode).toBe(403);
+		expect(await res.body.text()).toContain('SignatureDoesNotMatch');
+		expect(sent).toBeLessThan(size);
+		expect(sb.assets.get(d.asset_id)!.status).toBe('pending_upload');
 	});
 
 	test('an unsigned x-amz-* header → 403', async () => {
