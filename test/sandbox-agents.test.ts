@@ -49,7 +49,14 @@ describe('POST /v3/video-agents (§6.1) happy path and the clock', () => {
 		const s0 = await session(id);
 		expect(s0).toMatchObject({ session_id: id, status: 'thinking', video_id: null, title: null });
 		expect(s0.progress).toBeGreaterThanOrEqual(0);
-		expect(s0.messages).toEqual([{ role: 'user', type: 'text', content: 'A 30 second product teaser', created_at: expect.any(Number) }]);
+		expect(s0.messages).toEqual([
+			{
+				role: 'user',
+				type: 'text',
+				content: 'A 30 second product teaser',
+				created_at: expect.any(Number),
+			},
+		]);
 
 		const seenVideo = new Set<string>();
 		const gen = await waitStatus(id, ['generating']);
@@ -57,11 +64,15 @@ describe('POST /v3/video-agents (§6.1) happy path and the clock', () => {
 		expect(gen.title).toBe('A 30 second product teaser');
 		expect(gen.progress).toBeGreaterThanOrEqual(10);
 		const vid = gen.video_id as string;
-		const done = await until(async () => {
-			const v = await video(vid);
-			seenVideo.add(v.status);
-			return v.status === 'completed' ? v : null;
-		}, 3000, 10);
+		const done = await until(
+			async () => {
+				const v = await video(vid);
+				seenVideo.add(v.status);
+				return v.status === 'completed' ? v : null;
+			},
+			3000,
+			10,
+		);
 		expect([...seenVideo]).toEqual(expect.arrayContaining(['processing', 'completed']));
 		expect(done).toEqual({
 			id: vid,
@@ -82,7 +93,12 @@ describe('POST /v3/video-agents (§6.1) happy path and the clock', () => {
 		const fin = await waitStatus(id, ['completed']);
 		expect(fin.progress).toBe(100);
 		expect(fin.messages[0]).toMatchObject({ role: 'model', type: 'text' });
-		expect(fin.messages.some((m: { type: string; resource_ids?: string[] }) => m.type === 'resource' && m.resource_ids?.includes(vid))).toBe(true);
+		expect(
+			fin.messages.some(
+				(m: { type: string; resource_ids?: string[] }) =>
+					m.type === 'resource' && m.resource_ids?.includes(vid),
+			),
+		).toBe(true);
 
 		// The video URL serves a real MP4; thumbnail a JPEG; the page some HTML.
 		const mp4 = await request(done.video_url);
@@ -155,22 +171,72 @@ describe('validation (§6.1, §13)', () => {
 		['incognito_mode not boolean', { prompt: 'p', incognito_mode: 'yes' }, 'incognito_mode'],
 		['auto_proceed null', { prompt: 'p', auto_proceed: null }, 'auto_proceed'],
 		['files not an array', { prompt: 'p', files: {} }, 'files'],
-		['21 files', { prompt: 'p', files: Array.from({ length: 21 }, () => ({ type: 'url', url: 'https://e.com/a.png' })) }, 'files'],
+		[
+			'21 files',
+			{
+				prompt: 'p',
+				files: Array.from({ length: 21 }, () => ({ type: 'url', url: 'https://e.com/a.png' })),
+			},
+			'files',
+		],
 		['file not an object', { prompt: 'p', files: ['https://e.com/a.png'] }, 'files[0]'],
-		['file without type', { prompt: 'p', files: [{ url: 'https://e.com/a.png' }] }, 'files[0].type'],
-		['file with unknown type', { prompt: 'p', files: [{ type: 'path', path: '/tmp/a' }] }, 'files[0].type'],
+		[
+			'file without type',
+			{ prompt: 'p', files: [{ url: 'https://e.com/a.png' }] },
+			'files[0].type',
+		],
+		[
+			'file with unknown type',
+			{ prompt: 'p', files: [{ type: 'path', path: '/tmp/a' }] },
+			'files[0].type',
+		],
 		['url file without url', { prompt: 'p', files: [{ type: 'url' }] }, 'files[0].url'],
-		['url file with extra key', { prompt: 'p', files: [{ type: 'url', url: 'https://e.com/a', name: 'a' }] }, 'files[0].name'],
-		['asset_id file without asset_id', { prompt: 'p', files: [{ type: 'url', url: 'https://e.com/a' }, { type: 'asset_id' }] }, 'files[1].asset_id'],
-		['base64 without media_type', { prompt: 'p', files: [{ type: 'base64', data: 'AAAA' }] }, 'files[0].media_type'],
-		['base64 with content_type instead of media_type', { prompt: 'p', files: [{ type: 'base64', content_type: 'image/png', data: 'AAAA' }] }, 'files[0].content_type'],
-		['base64 unsupported media_type', { prompt: 'p', files: [{ type: 'base64', media_type: 'text/html', data: 'AAAA' }] }, 'files[0].media_type'],
-		['base64 without data', { prompt: 'p', files: [{ type: 'base64', media_type: 'image/png' }] }, 'files[0].data'],
-		['base64 data not base64', { prompt: 'p', files: [{ type: 'base64', media_type: 'image/png', data: 'data:image/png;base64,AAAA' }] }, 'files[0].data'],
+		[
+			'url file with extra key',
+			{ prompt: 'p', files: [{ type: 'url', url: 'https://e.com/a', name: 'a' }] },
+			'files[0].name',
+		],
+		[
+			'asset_id file without asset_id',
+			{ prompt: 'p', files: [{ type: 'url', url: 'https://e.com/a' }, { type: 'asset_id' }] },
+			'files[1].asset_id',
+		],
+		[
+			'base64 without media_type',
+			{ prompt: 'p', files: [{ type: 'base64', data: 'AAAA' }] },
+			'files[0].media_type',
+		],
+		[
+			'base64 with content_type instead of media_type',
+			{ prompt: 'p', files: [{ type: 'base64', content_type: 'image/png', data: 'AAAA' }] },
+			'files[0].content_type',
+		],
+		[
+			'base64 unsupported media_type',
+			{ prompt: 'p', files: [{ type: 'base64', media_type: 'text/html', data: 'AAAA' }] },
+			'files[0].media_type',
+		],
+		[
+			'base64 without data',
+			{ prompt: 'p', files: [{ type: 'base64', media_type: 'image/png' }] },
+			'files[0].data',
+		],
+		[
+			'base64 data not base64',
+			{
+				prompt: 'p',
+				files: [{ type: 'base64', media_type: 'image/png', data: 'data:image/png;base64,AAAA' }],
+			},
+			'files[0].data',
+		],
 	])('%s → 400 invalid_parameter', async (_n, json, param) => {
 		const r = await create(json);
 		expect(r.status).toBe(400);
-		expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param, message: expect.any(String) });
+		expect(r.json.error).toMatchObject({
+			code: 'invalid_parameter',
+			param,
+			message: expect.any(String),
+		});
 		expect(sb.sessions.size).toBe(0);
 	});
 
@@ -188,15 +254,29 @@ describe('validation (§6.1, §13)', () => {
 	});
 
 	test('asset_id files must name a completed asset of this sandbox → 400 asset_not_available', async () => {
-		const init = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'a', content_type: 'video/mp4', size_bytes: 10 } });
-		const pending = await create({ prompt: 'p', files: [{ type: 'asset_id', asset_id: init.json.data.asset_id }] });
+		const init = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json: { filename: 'a', content_type: 'video/mp4', size_bytes: 10 },
+		});
+		const pending = await create({
+			prompt: 'p',
+			files: [{ type: 'asset_id', asset_id: init.json.data.asset_id }],
+		});
 		expect(pending.status).toBe(400);
-		expect(pending.json.error).toMatchObject({ code: 'asset_not_available', param: 'files[0].asset_id' });
-		const unknown = await create({ prompt: 'p', files: [{ type: 'asset_id', asset_id: 'asset_nope' }] });
+		expect(pending.json.error).toMatchObject({
+			code: 'asset_not_available',
+			param: 'files[0].asset_id',
+		});
+		const unknown = await create({
+			prompt: 'p',
+			files: [{ type: 'asset_id', asset_id: 'asset_nope' }],
+		});
 		expect(unknown.json.error.code).toBe('asset_not_available');
 		const up = await uploadFile(sb, SAMPLES.png.bytes);
 		await api(sb, 'DELETE', `/v3/assets/${up.json.data.asset_id}`);
-		const deleted = await create({ prompt: 'p', files: [{ type: 'asset_id', asset_id: up.json.data.asset_id }] });
+		const deleted = await create({
+			prompt: 'p',
+			files: [{ type: 'asset_id', asset_id: up.json.data.asset_id }],
+		});
 		expect(deleted.json.error.code).toBe('asset_not_available');
 	});
 });
@@ -208,7 +288,11 @@ describe('prompt hooks and failures (§7, §13 "Failures")', () => {
 		const s = await waitStatus(id, ['failed', 'completed']);
 		expect(s.status).toBe('failed');
 		expect(s.video_id).toBeTruthy();
-		expect(s.messages[0]).toMatchObject({ role: 'model', type: 'error', content: expect.stringContaining('rendering_failed') });
+		expect(s.messages[0]).toMatchObject({
+			role: 'model',
+			type: 'error',
+			content: expect.stringContaining('rendering_failed'),
+		});
 		expect(s).not.toHaveProperty('failure_code');
 		const v = await video(s.video_id);
 		expect(v).toMatchObject({
@@ -225,7 +309,12 @@ describe('prompt hooks and failures (§7, §13 "Failures")', () => {
 		const s = await waitStatus(r.json.data.session_id, ['failed', 'completed']);
 		expect(s.status).toBe('failed');
 		expect(s.messages.some((m: { type: string }) => m.type === 'error')).toBe(false);
-		expect(await video(s.video_id)).toEqual({ id: s.video_id, status: 'failed', created_at: expect.any(Number), title: '' });
+		expect(await video(s.video_id)).toEqual({
+			id: s.video_id,
+			status: 'failed',
+			created_at: expect.any(Number),
+			title: '',
+		});
 	});
 
 	test('#fail-early: fails while thinking, never gets a video_id', async () => {
@@ -251,11 +340,17 @@ describe('chat mode (§6.3), stop, session videos, lists', () => {
 		const r = await create({ prompt: 'A chat about tea', mode: 'chat' });
 		const id = r.json.data.session_id;
 		await waitStatus(id, ['reviewing']);
-		const m = await api(sb, 'POST', `/v3/video-agents/${id}`, { json: { message: 'Looks good, go ahead' } });
+		const m = await api(sb, 'POST', `/v3/video-agents/${id}`, {
+			json: { message: 'Looks good, go ahead' },
+		});
 		expect(m.status).toBe(200);
-		expect(m.json).toEqual({ data: { session_id: id, run_id: expect.stringMatching(/^run_/), title: 'A chat about tea' } });
+		expect(m.json).toEqual({
+			data: { session_id: id, run_id: expect.stringMatching(/^run_/), title: 'A chat about tea' },
+		});
 		const first = await waitStatus(id, ['completed']);
-		const m2 = await api(sb, 'POST', `/v3/video-agents/${id}`, { json: { message: 'Make it shorter', auto_proceed: true } });
+		const m2 = await api(sb, 'POST', `/v3/video-agents/${id}`, {
+			json: { message: 'Make it shorter', auto_proceed: true },
+		});
 		expect(m2.json.data.run_id).not.toBe(m.json.data.run_id);
 		const second = await until(async () => {
 			const s = await session(id);
@@ -264,7 +359,10 @@ describe('chat mode (§6.3), stop, session videos, lists', () => {
 		const vids = await api(sb, 'GET', `/v3/video-agents/${id}/videos`);
 		expect(vids.status).toBe(200);
 		expect(vids.json).toMatchObject({ has_more: false, next_token: null });
-		expect(vids.json.data.map((v: { id: string }) => v.id)).toEqual([second.video_id, first.video_id]);
+		expect(vids.json.data.map((v: { id: string }) => v.id)).toEqual([
+			second.video_id,
+			first.video_id,
+		]);
 		expect(vids.json.data[0]).toMatchObject({ status: 'completed', video_url: expect.any(String) });
 		const page = await api(sb, 'GET', `/v3/video-agents/${id}/videos?limit=1`);
 		expect(page.json.data).toHaveLength(1);
@@ -283,10 +381,24 @@ describe('chat mode (§6.3), stop, session videos, lists', () => {
 		expect(m.status).toBe(400);
 		expect(m.json.error).toMatchObject({ code: 'invalid_parameter', param: 'session_id' });
 		const chat = (await create({ prompt: 'chat', mode: 'chat' })).json.data.session_id;
-		expect((await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: {} })).json.error.param).toBe('message');
-		expect((await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: { message: 'x'.repeat(10_001) } })).json.error.param).toBe('message');
-		expect((await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: { message: 'x', mode: 'chat' } })).json.error.param).toBe('mode');
-		expect((await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: { message: 'x', files: [{ type: 'url' }] } })).json.error.param).toBe('files[0].url');
+		expect((await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: {} })).json.error.param).toBe(
+			'message',
+		);
+		expect(
+			(await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: { message: 'x'.repeat(10_001) } }))
+				.json.error.param,
+		).toBe('message');
+		expect(
+			(await api(sb, 'POST', `/v3/video-agents/${chat}`, { json: { message: 'x', mode: 'chat' } }))
+				.json.error.param,
+		).toBe('mode');
+		expect(
+			(
+				await api(sb, 'POST', `/v3/video-agents/${chat}`, {
+					json: { message: 'x', files: [{ type: 'url' }] },
+				})
+			).json.error.param,
+		).toBe('files[0].url');
 		const nf = await api(sb, 'POST', '/v3/video-agents/sess_nope', { json: { message: 'hi' } });
 		expect(nf.status).toBe(404);
 		expect(nf.json.error).toMatchObject({ code: 'not_found', message: 'Session not found.' });
@@ -303,7 +415,8 @@ describe('chat mode (§6.3), stop, session videos, lists', () => {
 		await sleep(450);
 		expect((await session(g)).status).toBe('failed');
 
-		const c = (await create({ prompt: 'chat stop', mode: 'chat', auto_proceed: true })).json.data.session_id;
+		const c = (await create({ prompt: 'chat stop', mode: 'chat', auto_proceed: true })).json.data
+			.session_id;
 		await waitStatus(c, ['generating']);
 		await api(sb, 'POST', `/v3/video-agents/${c}/stop`);
 		expect((await session(c)).status).toBe('waiting_for_input');
@@ -330,8 +443,14 @@ describe('chat mode (§6.3), stop, session videos, lists', () => {
 		await sleep(5);
 		const b = (await create({ prompt: 'second' })).json.data.session_id;
 		const list = await api(sb, 'GET', '/v3/video-agents');
-		expect(list.json.data.map((s: { session_id: string }) => s.session_id).sort()).toEqual([a, b].sort());
-		expect(list.json.data[0]).toEqual({ session_id: expect.any(String), created_at: expect.any(Number), title: null });
+		expect(list.json.data.map((s: { session_id: string }) => s.session_id).sort()).toEqual(
+			[a, b].sort(),
+		);
+		expect(list.json.data[0]).toEqual({
+			session_id: expect.any(String),
+			created_at: expect.any(Number),
+			title: null,
+		});
 		await waitStatus(b, ['completed']);
 		const vids = await api(sb, 'GET', '/v3/videos');
 		expect(vids.json.data.length).toBe(2);
@@ -374,18 +493,31 @@ describe('callback_url deliveries (§10)', () => {
 		const body = JSON.parse(got[0].raw);
 		expect(body).toEqual({
 			event_type: 'video_agent.success',
-			event_data: { session_id: id, video_id: s.video_id, callback_id: 'cb-42', url: `${sb.storageUrl}/videos/${s.video_id}.mp4` },
+			event_data: {
+				session_id: id,
+				video_id: s.video_id,
+				callback_id: 'cb-42',
+				url: `${sb.storageUrl}/videos/${s.video_id}.mp4`,
+			},
 		});
 		const h = got[0].headers;
 		expect(h['content-type']).toBe('application/json');
-		expect(h['heygen-signature']).toBe(createHmac('sha256', 'whsec_sandbox').update(got[0].raw).digest('hex'));
+		expect(h['heygen-signature']).toBe(
+			createHmac('sha256', 'whsec_sandbox').update(got[0].raw).digest('hex'),
+		);
 		expect(Math.abs(Number(h['heygen-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
 		expect(h['heygen-event-id']).toMatch(/^evt_[0-9a-f]{32}$/);
 		expect(s.status).toBe('completed');
 		expect((await video(s.video_id)).status).toBe('completed');
 		await sb.settleCallbacks();
 		expect(sb.callbacks).toEqual([
-			{ url, headers: expect.objectContaining({ 'heygen-signature': h['heygen-signature'] }), body, status: 200, at: expect.any(Number) },
+			{
+				url,
+				headers: expect.objectContaining({ 'heygen-signature': h['heygen-signature'] }),
+				body,
+				status: 200,
+				at: expect.any(Number),
+			},
 		]);
 	});
 
@@ -396,7 +528,12 @@ describe('callback_url deliveries (§10)', () => {
 		const body = JSON.parse(got[0].raw);
 		expect(body).toEqual({
 			event_type: 'video_agent.fail',
-			event_data: { session_id: r.json.data.session_id, video_id: expect.any(String), callback_id: null, msg: expect.any(String) },
+			event_data: {
+				session_id: r.json.data.session_id,
+				video_id: expect.any(String),
+				callback_id: null,
+				msg: expect.any(String),
+			},
 		});
 		await sb.settleCallbacks();
 		expect(sb.callbacks[0]).toMatchObject({ status: 500 });
@@ -409,7 +546,9 @@ describe('callback_url deliveries (§10)', () => {
 		await sleep(300);
 		expect(got).toHaveLength(2);
 		expect(got[0].headers['heygen-event-id']).not.toBe(got[1].headers['heygen-event-id']);
-		const early = got.map((g) => JSON.parse(g.raw)).find((b) => b.event_type === 'video_agent.fail');
+		const early = got
+			.map((g) => JSON.parse(g.raw))
+			.find((b) => b.event_type === 'video_agent.fail');
 		expect(early.event_data.video_id).toBeNull();
 	});
 

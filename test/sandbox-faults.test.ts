@@ -20,8 +20,14 @@ afterAll(async () => {
 beforeEach(() => sb.reset());
 
 async function initUpload(size = MP4.length) {
-	const r = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'v.mp4', content_type: 'video/mp4', size_bytes: size } });
-	return r.json.data as { asset_id: string; upload_url: string; upload_headers: Record<string, string> };
+	const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+		json: { filename: 'v.mp4', content_type: 'video/mp4', size_bytes: size },
+	});
+	return r.json.data as {
+		asset_id: string;
+		upload_url: string;
+		upload_headers: Record<string, string>;
+	};
 }
 
 describe('kind: status', () => {
@@ -30,7 +36,14 @@ describe('kind: status', () => {
 		const a = await api(sb, 'GET', '/v3/users/me');
 		expect(a.status).toBe(429);
 		expect(a.headers['retry-after']).toBe('1');
-		expect(a.json).toEqual({ error: { code: 'rate_limit_exceeded', message: expect.any(String), param: null, doc_url: expect.any(String) } });
+		expect(a.json).toEqual({
+			error: {
+				code: 'rate_limit_exceeded',
+				message: expect.any(String),
+				param: null,
+				doc_url: expect.any(String),
+			},
+		});
 		expect((await api(sb, 'GET', '/v3/users/me')).status).toBe(200);
 		expect(sb.pendingFaults()).toEqual([]);
 	});
@@ -72,20 +85,37 @@ describe('kind: status', () => {
 		const statuses = [];
 		for (let i = 0; i < 4; i++) statuses.push((await api(sb, 'GET', '/v3/users/me')).status);
 		expect(statuses).toEqual([500, 500, 503, 200]);
-		expect(sb.journal('api').map((e) => e.fault)).toEqual(['status:500', 'status:500', 'status:503', undefined]);
+		expect(sb.journal('api').map((e) => e.fault)).toEqual([
+			'status:500',
+			'status:500',
+			'status:503',
+			undefined,
+		]);
 	});
 
 	test('matching by method, route pattern, RegExp and origin', async () => {
 		const up = await uploadFile(sb, SAMPLES.png.bytes);
 		const id = up.json.data.asset_id;
-		sb.injectFault({ method: 'POST', path: '/v3/assets/:id/complete', kind: 'status', status: 500 });
-		sb.injectFault({ path: /^\/v3\/assets\/asset_[0-9a-f]+$/, method: 'DELETE', kind: 'status', status: 503 });
+		sb.injectFault({
+			method: 'POST',
+			path: '/v3/assets/:id/complete',
+			kind: 'status',
+			status: 500,
+		});
+		sb.injectFault({
+			path: /^\/v3\/assets\/asset_[0-9a-f]+$/,
+			method: 'DELETE',
+			kind: 'status',
+			status: 503,
+		});
 		sb.injectFault({ path: '/v3/users/me', origin: 'storage', kind: 'status', status: 500 });
 		expect((await api(sb, 'GET', `/v3/assets/${id}`)).status).toBe(200); // GET does not match either
 		expect((await api(sb, 'GET', '/v3/users/me')).status).toBe(200); // storage-only fault
 		expect((await api(sb, 'POST', `/v3/assets/${id}/complete`)).status).toBe(500);
 		expect((await api(sb, 'DELETE', `/v3/assets/${id}`)).status).toBe(503);
-		expect(sb.pendingFaults()).toEqual([expect.objectContaining({ path: '/v3/users/me', origin: 'storage' })]);
+		expect(sb.pendingFaults()).toEqual([
+			expect.objectContaining({ path: '/v3/users/me', origin: 'storage' }),
+		]);
 	});
 
 	test('a faulted request is not processed: no asset is created', async () => {
@@ -100,9 +130,27 @@ describe('kind: status', () => {
 
 	test('storage origin: 500 / 503 as S3 XML, 502 HTML; the URL stays valid for the retry', async () => {
 		const d = await initUpload();
-		sb.injectFault({ origin: 'storage', method: 'PUT', path: '/uploads/:id', kind: 'status', status: 500 });
-		sb.injectFault({ origin: 'storage', method: 'PUT', path: '/uploads/:id', kind: 'status', status: 503 });
-		sb.injectFault({ origin: 'storage', method: 'PUT', path: '/uploads/:id', kind: 'status', status: 502 });
+		sb.injectFault({
+			origin: 'storage',
+			method: 'PUT',
+			path: '/uploads/:id',
+			kind: 'status',
+			status: 500,
+		});
+		sb.injectFault({
+			origin: 'storage',
+			method: 'PUT',
+			path: '/uploads/:id',
+			kind: 'status',
+			status: 503,
+		});
+		sb.injectFault({
+			origin: 'storage',
+			method: 'PUT',
+			path: '/uploads/:id',
+			kind: 'status',
+			status: 502,
+		});
 		const a = await put(d.upload_url, MP4, d.upload_headers);
 		expect(a.status).toBe(500);
 		expect(a.headers['content-type']).toBe('application/xml');
@@ -140,16 +188,33 @@ describe('kind: hang', () => {
 	test('a hanging storage PUT: body read in full, no answer, nothing stored', async () => {
 		const d = await initUpload();
 		sb.injectFault({ origin: 'storage', path: '/uploads/:id', kind: 'hang' });
-		await expect(request(d.upload_url, { method: 'PUT', headers: d.upload_headers, body: MP4, headersTimeout: 300 })).rejects.toThrow();
+		await expect(
+			request(d.upload_url, {
+				method: 'PUT',
+				headers: d.upload_headers,
+				body: MP4,
+				headersTimeout: 300,
+			}),
+		).rejects.toThrow();
 		const [entry] = sb.journal('storage');
-		expect(entry).toMatchObject({ fault: 'hang', status: 0, bodySize: MP4.length, sha256: sha(MP4) });
+		expect(entry).toMatchObject({
+			fault: 'hang',
+			status: 0,
+			bodySize: MP4.length,
+			sha256: sha(MP4),
+		});
 		expect(sb.assets.get(d.asset_id)!.status).toBe('pending_upload');
 	});
 
 	test('stop() cleans up hanging requests promptly', async () => {
 		const other = await start({ port: 0, quiet: true, latencyMs: 10 });
 		other.injectFault({ path: '/v3/users/me', kind: 'hang', times: 3 });
-		const pending = [1, 2, 3].map(() => api(other, 'GET', '/v3/users/me').then(() => 'answered', () => 'closed'));
+		const pending = [1, 2, 3].map(() =>
+			api(other, 'GET', '/v3/users/me').then(
+				() => 'answered',
+				() => 'closed',
+			),
+		);
 		await sleep(100);
 		const t = Date.now();
 		await other.stop();
@@ -173,8 +238,20 @@ describe('kind: drop', () => {
 	test('storage PUT dropped after dropAfterBytes: partial body journaled, nothing stored, URL still usable', async () => {
 		const size = 8 * 1024 * 1024;
 		const d = await initUpload(size);
-		sb.injectFault({ origin: 'storage', method: 'PUT', path: '/uploads/:id', kind: 'drop', dropAfterBytes: 1024 * 1024 });
-		await expect(request(d.upload_url, { method: 'PUT', headers: { ...d.upload_headers, 'content-length': String(size) }, body: generated(size) })).rejects.toThrow();
+		sb.injectFault({
+			origin: 'storage',
+			method: 'PUT',
+			path: '/uploads/:id',
+			kind: 'drop',
+			dropAfterBytes: 1024 * 1024,
+		});
+		await expect(
+			request(d.upload_url, {
+				method: 'PUT',
+				headers: { ...d.upload_headers, 'content-length': String(size) },
+				body: generated(size),
+			}),
+		).rejects.toThrow();
 		await sleep(50);
 		const [entry] = sb.journal('storage');
 		expect(entry.fault).toBe('drop');
@@ -202,7 +279,9 @@ describe('kind: drop', () => {
 describe('kind: malformed', () => {
 	test('API: 200 application/json with a truncated JSON body', async () => {
 		sb.injectFault({ path: '/v3/assets/direct-uploads', kind: 'malformed' });
-		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'a', content_type: 'image/png', size_bytes: 4 } });
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json: { filename: 'a', content_type: 'image/png', size_bytes: 4 },
+		});
 		expect(r.status).toBe(200);
 		expect(r.headers['content-type']).toBe('application/json');
 		expect(r.json).toBeUndefined();

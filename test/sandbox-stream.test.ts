@@ -39,7 +39,11 @@ describe('streaming', () => {
 			},
 			false,
 		);
-		const res = await request(url, { method: 'PUT', headers: { ...headers, 'content-length': String(size) }, body });
+		const res = await request(url, {
+			method: 'PUT',
+			headers: { ...headers, 'content-length': String(size) },
+			body,
+		});
 		await res.body.dump();
 		return { id: id as string, status: res.statusCode };
 	}
@@ -67,16 +71,28 @@ describe('streaming', () => {
 		peak = Math.max(peak, after);
 		const digest = hash.digest('hex');
 		const asset = sb.assets.get(id)!;
-		expect(asset).toMatchObject({ status: 'uploaded', stored_bytes: size, sha256: digest, mime_type: 'video/mp4', bytes: null });
+		expect(asset).toMatchObject({
+			status: 'uploaded',
+			stored_bytes: size,
+			sha256: digest,
+			mime_type: 'video/mp4',
+			bytes: null,
+		});
 		expect(asset.head!.length).toBe(4096);
 		const [entry] = sb.journal('storage');
 		expect(entry).toMatchObject({ method: 'PUT', bodySize: size, sha256: digest, status: 200 });
 		if (process.env.SANDBOX_TEST_VERBOSE)
-			console.log(`RSS before ${before >> 20} MB, peak +${(peak - before) >> 20} MB, after +${(after - before) >> 20} MB`);
+			console.log(
+				`RSS before ${before >> 20} MB, peak +${(peak - before) >> 20} MB, after +${(after - before) >> 20} MB`,
+			);
 		expect(after - before).toBeLessThan(100 * 1024 * 1024);
 		expect(peak - before).toBeLessThan(100 * 1024 * 1024);
 		const complete = await api(sb, 'POST', `/v3/assets/${id}/complete`);
-		expect(complete.json.data).toMatchObject({ size_bytes: size, mime_type: 'video/mp4', status: 'processing' });
+		expect(complete.json.data).toMatchObject({
+			size_bytes: size,
+			mime_type: 'video/mp4',
+			status: 'processing',
+		});
 		// Objects this large are not kept: GET explains instead of serving.
 		const get = await request(complete.json.data.url);
 		expect(get.statusCode).toBe(404);
@@ -114,13 +130,24 @@ describe('command line', () => {
 		);
 		return { child, firstLine, closed, output: () => ({ out, err }) };
 	}
-	const tsx = (args: string[]) => run(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'test/sandbox/cli.ts', ...args]);
+	const tsx = (args: string[]) =>
+		run(process.execPath, [
+			join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+			'test/sandbox/cli.ts',
+			...args,
+		]);
 
 	test('`npm run sandbox -- --json --port 0` prints one JSON line, answers /v3/users/me, stops on SIGTERM', async () => {
 		const p = run('npm', ['run', '--silent', 'sandbox', '--', '--json', '--port', '0'], true);
 		const ready = JSON.parse(await p.firstLine);
-		expect(ready).toEqual({ apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), storageUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), apiKey: 'sandbox-api-key' });
-		const me = await request(`${ready.apiUrl}/v3/users/me`, { headers: { 'x-api-key': ready.apiKey } });
+		expect(ready).toEqual({
+			apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+			storageUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+			apiKey: 'sandbox-api-key',
+		});
+		const me = await request(`${ready.apiUrl}/v3/users/me`, {
+			headers: { 'x-api-key': ready.apiKey },
+		});
 		expect(me.statusCode).toBe(200);
 		expect(((await me.body.json()) as { data: { username: string } }).data.username).toBeTruthy();
 		// npm does not forward signals to the script's shell, so signal the whole process group (as a
@@ -133,9 +160,14 @@ describe('command line', () => {
 	test('friendly banner; SIGTERM stops cleanly with exit code 0', async () => {
 		const p = tsx(['--port', '0', '--api-key', 'cli-key', '--latency', '5']);
 		const line = await p.firstLine;
-		const m = /^HeyGen sandbox listening at (http:\/\/127\.0\.0\.1:\d+) \(storage (http:\/\/127\.0\.0\.1:\d+)\), API key: cli-key$/.exec(line);
+		const m =
+			/^HeyGen sandbox listening at (http:\/\/127\.0\.0\.1:\d+) \(storage (http:\/\/127\.0\.0\.1:\d+)\), API key: cli-key$/.exec(
+				line,
+			);
 		expect(m).not.toBeNull();
-		const ok = await request(`${m![1]}/v3/users/me`, { headers: { authorization: 'Bearer cli-key' } });
+		const ok = await request(`${m![1]}/v3/users/me`, {
+			headers: { authorization: 'Bearer cli-key' },
+		});
 		expect(ok.statusCode).toBe(200);
 		await ok.body.dump();
 		const opts = await request(`${m![1]}/__sandbox/options`);

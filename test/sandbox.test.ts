@@ -40,7 +40,12 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	sb.reset();
-	sb.setOptions({ completeLagCalls: 0, uploadExpiresInSeconds: 3600, maxBytes: 209_715_200, latencyMs: 0 });
+	sb.setOptions({
+		completeLagCalls: 0,
+		uploadExpiresInSeconds: 3600,
+		maxBytes: 209_715_200,
+		latencyMs: 0,
+	});
 });
 
 describe('lifecycle', () => {
@@ -58,9 +63,15 @@ describe('lifecycle', () => {
 
 	test('a taken port rejects with PortInUseError', async () => {
 		const port = Number(new URL(sb.apiUrl).port);
-		await expect(start({ port, quiet: true })).rejects.toMatchObject({ name: 'PortInUseError', port, which: 'api' });
+		await expect(start({ port, quiet: true })).rejects.toMatchObject({
+			name: 'PortInUseError',
+			port,
+			which: 'api',
+		});
 		const sport = Number(new URL(sb.storageUrl).port);
-		await expect(start({ port: 0, storagePort: sport, quiet: true })).rejects.toMatchObject({ which: 'storage' });
+		await expect(start({ port: 0, storagePort: sport, quiet: true })).rejects.toMatchObject({
+			which: 'storage',
+		});
 	});
 });
 
@@ -104,8 +115,18 @@ describe('auth (§1.2, §13)', () => {
 	test('setOptions({apiKey}) changes the valid key', async () => {
 		sb.setOptions({ apiKey: 'rotated' });
 		try {
-			expect((await api(sb, 'GET', '/v3/users/me', { auth: false, headers: { 'x-api-key': 'rotated' } })).status).toBe(200);
-			expect((await api(sb, 'GET', '/v3/users/me', { auth: false, headers: { 'x-api-key': 'sandbox-api-key' } })).status).toBe(401);
+			expect(
+				(await api(sb, 'GET', '/v3/users/me', { auth: false, headers: { 'x-api-key': 'rotated' } }))
+					.status,
+			).toBe(200);
+			expect(
+				(
+					await api(sb, 'GET', '/v3/users/me', {
+						auth: false,
+						headers: { 'x-api-key': 'sandbox-api-key' },
+					})
+				).status,
+			).toBe(401);
 		} finally {
 			sb.setOptions({ apiKey: 'sandbox-api-key' });
 		}
@@ -123,7 +144,11 @@ describe('envelopes', () => {
 			first_name: expect.any(String),
 			last_name: expect.any(String),
 			billing_type: 'wallet',
-			wallet: { currency: 'usd', remaining_balance: expect.any(Number), auto_reload: { enabled: false } },
+			wallet: {
+				currency: 'usd',
+				remaining_balance: expect.any(Number),
+				auto_reload: { enabled: false },
+			},
 		});
 		expect(r.headers['x-request-id']).toMatch(/^req_/);
 	});
@@ -131,7 +156,11 @@ describe('envelopes', () => {
 	test('unknown endpoint → 404 not_found; wrong method → 405; errors never carry data', async () => {
 		const a = await api(sb, 'GET', '/v3/nope');
 		expect(a.status).toBe(404);
-		expect(a.json.error).toMatchObject({ code: 'not_found', param: null, doc_url: expect.stringContaining('#not-found') });
+		expect(a.json.error).toMatchObject({
+			code: 'not_found',
+			param: null,
+			doc_url: expect.stringContaining('#not-found'),
+		});
 		expect(a.json.data).toBeUndefined();
 		const b = await api(sb, 'PUT', '/v3/users/me');
 		expect(b.status).toBe(405);
@@ -139,7 +168,10 @@ describe('envelopes', () => {
 	});
 
 	test('invalid JSON and non-object bodies → 400 invalid_parameter', async () => {
-		const a = await api(sb, 'POST', '/v3/assets/direct-uploads', { body: '{nope', headers: { 'content-type': 'application/json' } });
+		const a = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			body: '{nope',
+			headers: { 'content-type': 'application/json' },
+		});
 		expect(a.status).toBe(400);
 		expect(a.json.error.code).toBe('invalid_parameter');
 		const b = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: [1, 2] });
@@ -148,25 +180,36 @@ describe('envelopes', () => {
 });
 
 describe('POST /v3/assets multipart (§2)', () => {
-	test.each(Object.entries(SAMPLES))('%s is sniffed from the bytes, stored and served', async (_name, sample) => {
-		// The part's declared type is deliberately wrong: the sandbox must not rely on it.
-		const r = await uploadFile(sb, sample.bytes, { filename: `x.${sample.ext}`, contentType: 'text/plain' });
-		expect(r.status).toBe(200);
-		expect(Object.keys(r.json)).toEqual(['data']);
-		const d = r.json.data;
-		expect(d).toEqual({
-			asset_id: expect.stringMatching(/^asset_[0-9a-f]{24}$/),
-			url: `${sb.storageUrl}/files/${d.asset_id}.${sample.ext}`,
-			mime_type: sample.mime,
-			size_bytes: sample.bytes.length,
-		});
-		const asset = sb.assets.get(d.asset_id)!;
-		expect(asset).toMatchObject({ status: 'processing', source: 'multipart', filename: `x.${sample.ext}`, sha256: sha(sample.bytes) });
-		const file = await request(d.url);
-		expect(file.statusCode).toBe(200);
-		expect(file.headers['content-type']).toBe(sample.mime);
-		expect(Buffer.from(await file.body.arrayBuffer()).equals(sample.bytes)).toBe(true);
-	});
+	test.each(Object.entries(SAMPLES))(
+		'%s is sniffed from the bytes, stored and served',
+		async (_name, sample) => {
+			// The part's declared type is deliberately wrong: the sandbox must not rely on it.
+			const r = await uploadFile(sb, sample.bytes, {
+				filename: `x.${sample.ext}`,
+				contentType: 'text/plain',
+			});
+			expect(r.status).toBe(200);
+			expect(Object.keys(r.json)).toEqual(['data']);
+			const d = r.json.data;
+			expect(d).toEqual({
+				asset_id: expect.stringMatching(/^asset_[0-9a-f]{24}$/),
+				url: `${sb.storageUrl}/files/${d.asset_id}.${sample.ext}`,
+				mime_type: sample.mime,
+				size_bytes: sample.bytes.length,
+			});
+			const asset = sb.assets.get(d.asset_id)!;
+			expect(asset).toMatchObject({
+				status: 'processing',
+				source: 'multipart',
+				filename: `x.${sample.ext}`,
+				sha256: sha(sample.bytes),
+			});
+			const file = await request(d.url);
+			expect(file.statusCode).toBe(200);
+			expect(file.headers['content-type']).toBe(sample.mime);
+			expect(Buffer.from(await file.body.arrayBuffer()).equals(sample.bytes)).toBe(true);
+		},
+	);
 
 	test('ignores other fields; takes the first `file` part; quoted boundary', async () => {
 		const body = multipartBody(
@@ -177,14 +220,20 @@ describe('POST /v3/assets multipart (§2)', () => {
 			],
 			'xyz',
 		);
-		const r = await api(sb, 'POST', '/v3/assets', { body, headers: { 'content-type': 'multipart/form-data; boundary="xyz"' } });
+		const r = await api(sb, 'POST', '/v3/assets', {
+			body,
+			headers: { 'content-type': 'multipart/form-data; boundary="xyz"' },
+		});
 		expect(r.status).toBe(200);
 		expect(r.json.data.mime_type).toBe('application/pdf');
 	});
 
 	test('part `file` missing → 400 invalid_parameter param file', async () => {
 		const body = multipartBody([{ name: 'other', filename: 'a.png', data: SAMPLES.png.bytes }]);
-		const r = await api(sb, 'POST', '/v3/assets', { body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+		const r = await api(sb, 'POST', '/v3/assets', {
+			body,
+			headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+		});
 		expect(r.status).toBe(400);
 		expect(r.json.error).toEqual({
 			code: 'invalid_parameter',
@@ -202,8 +251,13 @@ describe('POST /v3/assets multipart (§2)', () => {
 	});
 
 	test('malformed multipart (no closing boundary) → 400 param file', async () => {
-		const body = multipartBody([{ name: 'file', filename: 'a.png', data: SAMPLES.png.bytes }]).subarray(0, 150);
-		const r = await api(sb, 'POST', '/v3/assets', { body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+		const body = multipartBody([
+			{ name: 'file', filename: 'a.png', data: SAMPLES.png.bytes },
+		]).subarray(0, 150);
+		const r = await api(sb, 'POST', '/v3/assets', {
+			body,
+			headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+		});
 		expect(r.status).toBe(400);
 		expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'file' });
 	});
@@ -245,7 +299,9 @@ describe('POST /v3/assets multipart (§2)', () => {
 	test('a far larger multipart body is cut off: the socket is dropped after a bounded drain', async () => {
 		let sent = 0;
 		const total = 200 * 1024 * 1024;
-		const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n\r\n`);
+		const head = Buffer.from(
+			`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n\r\n`,
+		);
 		const chunk = Buffer.alloc(1024 * 1024);
 		const body = new Readable({
 			read() {
@@ -308,7 +364,12 @@ describe('GET / DELETE /v3/assets/{id} (§5)', () => {
 			json: { filename: 'v.mp4', content_type: 'video/mp4', size_bytes: MP4.length },
 		});
 		const g = await api(sb, 'GET', `/v3/assets/${init.json.data.asset_id}`);
-		expect(g.json.data).toMatchObject({ name: 'v.mp4', type: 'video', url: null, uploaded_at: null });
+		expect(g.json.data).toMatchObject({
+			name: 'v.mp4',
+			type: 'video',
+			url: null,
+			uploaded_at: null,
+		});
 	});
 });
 
@@ -322,15 +383,23 @@ describe('Idempotency-Key (§1.7)', () => {
 		expect(b.json).toEqual(a.json);
 		expect(b.headers['idempotent-replayed']).toBe('true');
 		expect(sb.assets.size).toBe(1);
-		const c = await uploadFile(sb, SAMPLES.png.bytes, { headers: { 'Idempotency-Key': 'another:key.1' } });
+		const c = await uploadFile(sb, SAMPLES.png.bytes, {
+			headers: { 'Idempotency-Key': 'another:key.1' },
+		});
 		expect(c.json.data.asset_id).not.toBe(a.json.data.asset_id);
 		expect(sb.assets.size).toBe(2);
 	});
 
 	test('direct-uploads: same key → same asset_id and upload_url', async () => {
 		const json = { filename: 'v.mp4', content_type: 'video/mp4', size_bytes: 10 };
-		const a = await api(sb, 'POST', '/v3/assets/direct-uploads', { json, headers: { 'idempotency-key': 'k-1' } });
-		const b = await api(sb, 'POST', '/v3/assets/direct-uploads', { json, headers: { 'idempotency-key': 'k-1' } });
+		const a = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json,
+			headers: { 'idempotency-key': 'k-1' },
+		});
+		const b = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json,
+			headers: { 'idempotency-key': 'k-1' },
+		});
 		expect(b.json).toEqual(a.json);
 		expect(sb.assets.size).toBe(1);
 		// the key is per endpoint
@@ -340,7 +409,10 @@ describe('Idempotency-Key (§1.7)', () => {
 
 	test('errors are not stored: a retry with the same key after a 400 runs again', async () => {
 		const key = 'retry-after-400';
-		const bad = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'x' }, headers: { 'idempotency-key': key } });
+		const bad = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json: { filename: 'x' },
+			headers: { 'idempotency-key': key },
+		});
 		expect(bad.status).toBe(400);
 		const good = await api(sb, 'POST', '/v3/assets/direct-uploads', {
 			json: { filename: 'x', content_type: 'image/png', size_bytes: 5 },
@@ -371,12 +443,18 @@ describe('Idempotency-Key (§1.7)', () => {
 		});
 		const first = api(sb, 'POST', '/v3/assets', {
 			body: slow,
-			headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'idempotency-key': key },
+			headers: {
+				'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+				'idempotency-key': key,
+			},
 		});
 		await sleep(100);
 		const second = await uploadFile(sb, SAMPLES.png.bytes, { headers: { 'idempotency-key': key } });
 		expect(second.status).toBe(409);
-		expect(second.json.error).toMatchObject({ code: 'request_in_progress', param: 'Idempotency-Key' });
+		expect(second.json.error).toMatchObject({
+			code: 'request_in_progress',
+			param: 'Idempotency-Key',
+		});
 		release();
 		const firstRes = await first;
 		expect(firstRes.status).toBe(200);
@@ -385,18 +463,23 @@ describe('Idempotency-Key (§1.7)', () => {
 		expect(sb.assets.size).toBe(1);
 	});
 
-	test.each(['', 'has space', 'x'.repeat(256), 'slash/no', 'semi;colon', 'quote"d'])('invalid key %p → 400 param Idempotency-Key', async (key) => {
-		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
-			json: { filename: 'x', content_type: 'image/png', size_bytes: 5 },
-			headers: { 'idempotency-key': key },
-		});
-		expect(r.status).toBe(400);
-		expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'Idempotency-Key' });
-		expect(sb.assets.size).toBe(0);
-	});
+	test.each(['', 'has space', 'x'.repeat(256), 'slash/no', 'semi;colon', 'quote"d'])(
+		'invalid key %p → 400 param Idempotency-Key',
+		async (key) => {
+			const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+				json: { filename: 'x', content_type: 'image/png', size_bytes: 5 },
+				headers: { 'idempotency-key': key },
+			});
+			expect(r.status).toBe(400);
+			expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'Idempotency-Key' });
+			expect(sb.assets.size).toBe(0);
+		},
+	);
 
 	test('the key is ignored on other endpoints', async () => {
-		const r = await api(sb, 'GET', '/v3/users/me', { headers: { 'idempotency-key': 'bad key with spaces' } });
+		const r = await api(sb, 'GET', '/v3/users/me', {
+			headers: { 'idempotency-key': 'bad key with spaces' },
+		});
 		expect(r.status).toBe(200);
 	});
 });
@@ -419,21 +502,38 @@ describe('POST /v3/assets/direct-uploads (§3)', () => {
 		const u = new URL(d.upload_url);
 		expect(u.searchParams.get('X-Amz-Expires')).toBe('3600');
 		expect(u.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
-		expect(sb.assets.get(d.asset_id)).toMatchObject({ status: 'pending_upload', source: 'direct', size_bytes: 1234 });
+		expect(sb.assets.get(d.asset_id)).toMatchObject({
+			status: 'pending_upload',
+			source: 'direct',
+			size_bytes: 1234,
+		});
 	});
 
 	test('max_bytes and expires_in_seconds follow the options', async () => {
 		sb.setOptions({ maxBytes: 1000, uploadExpiresInSeconds: 60 });
-		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'a', content_type: 'image/png', size_bytes: 1000 } });
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json: { filename: 'a', content_type: 'image/png', size_bytes: 1000 },
+		});
 		expect(r.json.data).toMatchObject({ max_bytes: 1000, expires_in_seconds: 60 });
-		const over = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'a', content_type: 'image/png', size_bytes: 1001 } });
+		const over = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			json: { filename: 'a', content_type: 'image/png', size_bytes: 1001 },
+		});
 		expect(over.status).toBe(400);
 		expect(over.json.error).toMatchObject({ code: 'invalid_parameter', param: 'size_bytes' });
 	});
 
 	test('accepts aliases and zip; keeps the declared string in upload_headers', async () => {
-		for (const ct of ['image/jpg', 'audio/x-wav', 'application/zip', 'audio/mpeg', 'application/pdf', 'video/webm']) {
-			const r = await api(sb, 'POST', '/v3/assets/direct-uploads', { json: { filename: 'a', content_type: ct, size_bytes: 5 } });
+		for (const ct of [
+			'image/jpg',
+			'audio/x-wav',
+			'application/zip',
+			'audio/mpeg',
+			'application/pdf',
+			'video/webm',
+		]) {
+			const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+				json: { filename: 'a', content_type: ct, size_bytes: 5 },
+			});
 			expect(r.status).toBe(200);
 			expect(r.json.data.upload_headers['Content-Type']).toBe(ct);
 		}
@@ -443,13 +543,33 @@ describe('POST /v3/assets/direct-uploads (§3)', () => {
 		['filename missing', { content_type: 'image/png', size_bytes: 5 }, 'filename'],
 		['filename empty', { filename: ' ', content_type: 'image/png', size_bytes: 5 }, 'filename'],
 		['content_type missing', { filename: 'a', size_bytes: 5 }, 'content_type'],
-		['content_type unsupported', { filename: 'a', content_type: 'text/html', size_bytes: 5 }, 'content_type'],
+		[
+			'content_type unsupported',
+			{ filename: 'a', content_type: 'text/html', size_bytes: 5 },
+			'content_type',
+		],
 		['size_bytes missing', { filename: 'a', content_type: 'image/png' }, 'size_bytes'],
 		['size_bytes zero', { filename: 'a', content_type: 'image/png', size_bytes: 0 }, 'size_bytes'],
-		['size_bytes fractional', { filename: 'a', content_type: 'image/png', size_bytes: 1.5 }, 'size_bytes'],
-		['size_bytes string', { filename: 'a', content_type: 'image/png', size_bytes: '5' }, 'size_bytes'],
-		['checksum not hex', { filename: 'a', content_type: 'image/png', size_bytes: 5, checksum_sha256: 'abc' }, 'checksum_sha256'],
-		['unknown key', { filename: 'a', content_type: 'image/png', size_bytes: 5, folder: 'x' }, 'folder'],
+		[
+			'size_bytes fractional',
+			{ filename: 'a', content_type: 'image/png', size_bytes: 1.5 },
+			'size_bytes',
+		],
+		[
+			'size_bytes string',
+			{ filename: 'a', content_type: 'image/png', size_bytes: '5' },
+			'size_bytes',
+		],
+		[
+			'checksum not hex',
+			{ filename: 'a', content_type: 'image/png', size_bytes: 5, checksum_sha256: 'abc' },
+			'checksum_sha256',
+		],
+		[
+			'unknown key',
+			{ filename: 'a', content_type: 'image/png', size_bytes: 5, folder: 'x' },
+			'folder',
+		],
 	])('%s → 400 invalid_parameter', async (_n, json, param) => {
 		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', { json });
 		expect(r.status).toBe(400);
@@ -459,14 +579,23 @@ describe('POST /v3/assets/direct-uploads (§3)', () => {
 });
 
 describe('storage PUT (§3.1) and complete (§4)', () => {
-	async function init(contentType = 'video/mp4', size = MP4.length, extra: Record<string, unknown> = {}) {
+	async function init(
+		contentType = 'video/mp4',
+		size = MP4.length,
+		extra: Record<string, unknown> = {},
+	) {
 		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
 			json: { filename: 'f', content_type: contentType, size_bytes: size, ...extra },
 		});
 		expect(r.status).toBe(200);
-		return r.json.data as { asset_id: string; upload_url: string; upload_headers: Record<string, string> };
+		return r.json.data as {
+			asset_id: string;
+			upload_url: string;
+			upload_headers: Record<string, string>;
+		};
 	}
-	const complete = (id: string, json: unknown = {}) => api(sb, 'POST', `/v3/assets/${id}/complete`, { json });
+	const complete = (id: string, json: unknown = {}) =>
+		api(sb, 'POST', `/v3/assets/${id}/complete`, { json });
 	const s3code = (text: string) => /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
 
 	test('happy path: 409 before the PUT, PUT 200 (no API key seen by storage), complete 200, repeats identical', async () => {
@@ -481,9 +610,20 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		expect(p.status).toBe(200);
 		expect(p.headers.etag).toBeDefined();
 		const asset = sb.assets.get(d.asset_id)!;
-		expect(asset).toMatchObject({ status: 'uploaded', stored_bytes: MP4.length, sha256: sha(MP4), mime_type: 'video/mp4' });
+		expect(asset).toMatchObject({
+			status: 'uploaded',
+			stored_bytes: MP4.length,
+			sha256: sha(MP4),
+			mime_type: 'video/mp4',
+		});
 		const [entry] = sb.journal('storage');
-		expect(entry).toMatchObject({ method: 'PUT', path: `/uploads/${d.asset_id}`, status: 200, bodySize: MP4.length, sha256: sha(MP4) });
+		expect(entry).toMatchObject({
+			method: 'PUT',
+			path: `/uploads/${d.asset_id}`,
+			status: 200,
+			bodySize: MP4.length,
+			sha256: sha(MP4),
+		});
 		expect(entry.headers['x-api-key']).toBeUndefined();
 		expect(entry.headers.authorization).toBeUndefined();
 		expect(entry.query['X-Amz-Signature']).toBeDefined();
@@ -603,11 +743,19 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 
 	test('chunked bodies: exact total → 200; different total → 403', async () => {
 		const d = await init();
-		const ok = await put(d.upload_url, Readable.from([MP4.subarray(0, 1000), MP4.subarray(1000)]), d.upload_headers);
+		const ok = await put(
+			d.upload_url,
+			Readable.from([MP4.subarray(0, 1000), MP4.subarray(1000)]),
+			d.upload_headers,
+		);
 		expect(ok.status).toBe(200);
 		expect(sb.journal('storage').at(-1)!.headers['transfer-encoding']).toBe('chunked');
 		const d2 = await init();
-		const bad = await put(d2.upload_url, Readable.from([MP4, Buffer.from('extra')]), d2.upload_headers);
+		const bad = await put(
+			d2.upload_url,
+			Readable.from([MP4, Buffer.from('extra')]),
+			d2.upload_headers,
+		);
 		expect(bad.status).toBe(403);
 		expect(s3code(bad.text)).toBe('SignatureDoesNotMatch');
 	});
@@ -616,10 +764,14 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		const d = await init();
 		const u = new URL(d.upload_url);
 		u.searchParams.set('X-Amz-Signature', '0'.repeat(64));
-		expect(s3code((await put(u.toString(), MP4, d.upload_headers)).text)).toBe('SignatureDoesNotMatch');
+		expect(s3code((await put(u.toString(), MP4, d.upload_headers)).text)).toBe(
+			'SignatureDoesNotMatch',
+		);
 		const u2 = new URL(d.upload_url);
 		u2.searchParams.set('X-Amz-Expires', '999999');
-		expect(s3code((await put(u2.toString(), MP4, d.upload_headers)).text)).toBe('SignatureDoesNotMatch');
+		expect(s3code((await put(u2.toString(), MP4, d.upload_headers)).text)).toBe(
+			'SignatureDoesNotMatch',
+		);
 		const u3 = new URL(d.upload_url);
 		u3.pathname = '/uploads/asset_000000000000000000000000';
 		const p = await put(u3.toString(), MP4, d.upload_headers);
@@ -689,7 +841,11 @@ describe('list endpoints (§9)', () => {
 		let pages = 0;
 		do {
 			const sep = path.includes('?') ? '&' : '?';
-			const r = await api(sb, 'GET', `${path}${sep}limit=${limit}${token ? `&token=${encodeURIComponent(token)}` : ''}`);
+			const r = await api(
+				sb,
+				'GET',
+				`${path}${sep}limit=${limit}${token ? `&token=${encodeURIComponent(token)}` : ''}`,
+			);
 			expect(r.status).toBe(200);
 			expect(Object.keys(r.json).sort()).toEqual(['data', 'has_more', 'next_token']);
 			items.push(...r.json.data);
@@ -718,11 +874,17 @@ describe('list endpoints (§9)', () => {
 		expect(new Set(items.map((s) => (s as { style_id: string }).style_id)).size).toBe(45);
 		const cine = await all('/v3/video-agents/styles?tag=cinematic', 100);
 		expect(cine.items.length).toBeGreaterThan(0);
-		expect(cine.items.every((s) => (s as { tags: string[] }).tags.includes('cinematic'))).toBe(true);
+		expect(cine.items.every((s) => (s as { tags: string[] }).tags.includes('cinematic'))).toBe(
+			true,
+		);
 		expect((await api(sb, 'GET', '/v3/video-agents/styles?limit=100')).json.data).toHaveLength(45);
 		const over = await api(sb, 'GET', '/v3/video-agents/styles?limit=101');
 		expect(over.status).toBe(400);
-		expect(over.json.error).toMatchObject({ code: 'invalid_parameter', param: 'limit', message: "'limit' must be between 1 and 100." });
+		expect(over.json.error).toMatchObject({
+			code: 'invalid_parameter',
+			param: 'limit',
+			message: "'limit' must be between 1 and 100.",
+		});
 	});
 
 	test('avatar looks: 60 items, max 50, avatar_type / ownership filters', async () => {
@@ -731,9 +893,17 @@ describe('list endpoints (§9)', () => {
 		expect(items.length + priv.items.length).toBe(60);
 		const twins = await all('/v3/avatars/looks?avatar_type=digital_twin', 50);
 		expect(twins.items.length).toBe(20);
-		expect(twins.items[0]).toMatchObject({ id: expect.any(String), name: expect.any(String), avatar_type: 'digital_twin', default_voice_id: expect.any(String) });
+		expect(twins.items[0]).toMatchObject({
+			id: expect.any(String),
+			name: expect.any(String),
+			avatar_type: 'digital_twin',
+			default_voice_id: expect.any(String),
+		});
 		const over = await api(sb, 'GET', '/v3/avatars/looks?limit=51');
-		expect(over.json.error).toMatchObject({ param: 'limit', message: "'limit' must be between 1 and 50." });
+		expect(over.json.error).toMatchObject({
+			param: 'limit',
+			message: "'limit' must be between 1 and 50.",
+		});
 		expect((await api(sb, 'GET', '/v3/avatars/looks?avatar_type=robot')).status).toBe(400);
 		expect((await api(sb, 'GET', '/v3/avatars/looks')).json.data).toHaveLength(20);
 	});
@@ -745,10 +915,21 @@ describe('list endpoints (§9)', () => {
 		expect(priv.items).toHaveLength(10);
 		const fr = await all('/v3/voices?language=French&gender=female', 100);
 		expect(fr.items.length).toBeGreaterThan(0);
-		expect(fr.items.every((v) => (v as { language: string; gender: string }).language === 'French' && (v as { gender: string }).gender === 'female')).toBe(true);
+		expect(
+			fr.items.every(
+				(v) =>
+					(v as { language: string; gender: string }).language === 'French' &&
+					(v as { gender: string }).gender === 'female',
+			),
+		).toBe(true);
 		const frCode = await all('/v3/voices?language=fr', 100);
 		expect(frCode.items.length).toBeGreaterThan(fr.items.length);
-		expect(pub.items[0]).toMatchObject({ voice_id: expect.any(String), name: expect.any(String), language: expect.any(String), gender: expect.any(String) });
+		expect(pub.items[0]).toMatchObject({
+			voice_id: expect.any(String),
+			name: expect.any(String),
+			language: expect.any(String),
+			gender: expect.any(String),
+		});
 		expect((await api(sb, 'GET', '/v3/voices?limit=0')).status).toBe(400);
 		expect((await api(sb, 'GET', '/v3/voices?type=shared')).status).toBe(400);
 	});
@@ -757,7 +938,10 @@ describe('list endpoints (§9)', () => {
 		const r = await api(sb, 'GET', '/v3/brand-kits');
 		expect(r.json).toMatchObject({ has_more: false, next_token: null });
 		expect(r.json.data).toHaveLength(3);
-		expect(r.json.data[0]).toMatchObject({ brand_kit_id: expect.any(String), name: expect.any(String) });
+		expect(r.json.data[0]).toMatchObject({
+			brand_kit_id: expect.any(String),
+			name: expect.any(String),
+		});
 		const paged = await all('/v3/brand-kits', 1);
 		expect(paged.pages).toBe(3);
 	});
@@ -765,7 +949,11 @@ describe('list endpoints (§9)', () => {
 	test.each(['0', '-1', 'abc', '1.5', ''])('limit=%p → 400 param limit', async (limit) => {
 		const r = await api(sb, 'GET', `/v3/brand-kits?limit=${limit}`);
 		expect(r.status).toBe(400);
-		expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'limit', message: "'limit' must be between 1 and 100." });
+		expect(r.json.error).toMatchObject({
+			code: 'invalid_parameter',
+			param: 'limit',
+			message: "'limit' must be between 1 and 100.",
+		});
 	});
 
 	test('garbage or foreign token → 400 param token', async () => {
@@ -780,7 +968,10 @@ describe('list endpoints (§9)', () => {
 describe('journal', () => {
 	test('records method, path, query, lower-cased headers, body size, sha256 and status per origin', async () => {
 		const body = JSON.stringify({ filename: 'a', content_type: 'image/png', size_bytes: 8 });
-		await api(sb, 'POST', '/v3/assets/direct-uploads?x=1', { body, headers: { 'Content-Type': 'application/json', 'X-Custom': 'Yes' } });
+		await api(sb, 'POST', '/v3/assets/direct-uploads?x=1', {
+			body,
+			headers: { 'Content-Type': 'application/json', 'X-Custom': 'Yes' },
+		});
 		await api(sb, 'GET', '/v3/users/me', { auth: false });
 		const [a, b] = sb.journal('api');
 		expect(a).toEqual({
@@ -788,7 +979,11 @@ describe('journal', () => {
 			method: 'POST',
 			path: '/v3/assets/direct-uploads',
 			query: { x: '1' },
-			headers: expect.objectContaining({ 'content-type': 'application/json', 'x-custom': 'Yes', 'x-api-key': 'sandbox-api-key' }),
+			headers: expect.objectContaining({
+				'content-type': 'application/json',
+				'x-custom': 'Yes',
+				'x-api-key': 'sandbox-api-key',
+			}),
 			bodySize: Buffer.byteLength(body),
 			sha256: sha(body),
 			status: 200,
@@ -838,24 +1033,44 @@ describe('control API (/__sandbox)', () => {
 		expect(all.json.map((e: { origin: string }) => e.origin)).toEqual(['api', 'storage', 'api']);
 		const storage = await ctl('GET', '/journal?origin=storage');
 		expect(storage.json).toHaveLength(1);
-		expect(storage.json[0]).toMatchObject({ method: 'PUT', path: `/uploads/${init.asset_id}`, sha256: sha(MP4) });
+		expect(storage.json[0]).toMatchObject({
+			method: 'PUT',
+			path: `/uploads/${init.asset_id}`,
+			sha256: sha(MP4),
+		});
 		expect((await ctl('GET', '/journal?origin=moon')).status).toBe(400);
 		expect((await ctl('DELETE', '/journal')).json).toEqual({ ok: true });
 		expect(sb.journal()).toEqual([]);
 	});
 
 	test('faults: POST (string path and pathRegex), GET, DELETE', async () => {
-		expect((await ctl('POST', '/faults', { path: '/v3/users/me', kind: 'status', status: 503, times: 2 })).json).toEqual({ ok: true, pending: 1 });
-		expect((await ctl('POST', '/faults', { pathRegex: '^/v3/voices$', kind: 'status', status: 500 })).status).toBe(200);
+		expect(
+			(
+				await ctl('POST', '/faults', {
+					path: '/v3/users/me',
+					kind: 'status',
+					status: 503,
+					times: 2,
+				})
+			).json,
+		).toEqual({ ok: true, pending: 1 });
+		expect(
+			(await ctl('POST', '/faults', { pathRegex: '^/v3/voices$', kind: 'status', status: 500 }))
+				.status,
+		).toBe(200);
 		expect((await ctl('GET', '/faults')).json).toHaveLength(2);
 		expect((await api(sb, 'GET', '/v3/users/me')).status).toBe(503);
 		expect((await api(sb, 'GET', '/v3/voices')).status).toBe(500);
-		expect((await ctl('GET', '/faults')).json).toEqual([expect.objectContaining({ path: '/v3/users/me', times: 1 })]);
+		expect((await ctl('GET', '/faults')).json).toEqual([
+			expect.objectContaining({ path: '/v3/users/me', times: 1 }),
+		]);
 		expect((await ctl('DELETE', '/faults')).json).toEqual({ ok: true });
 		expect((await api(sb, 'GET', '/v3/users/me')).status).toBe(200);
 		const bad = await ctl('POST', '/faults', { path: '/x', kind: 'explode' });
 		expect(bad.status).toBe(400);
-		expect((await ctl('POST', '/faults', { path: '/x', kind: 'status', status: 418 })).status).toBe(400);
+		expect((await ctl('POST', '/faults', { path: '/x', kind: 'status', status: 418 })).status).toBe(
+			400,
+		);
 		expect(sb.journal().every((e) => !e.path.startsWith('/__sandbox'))).toBe(true);
 	});
 
@@ -864,10 +1079,21 @@ describe('control API (/__sandbox)', () => {
 		await api(sb, 'POST', '/v3/video-agents', { json: { prompt: 'state test' } });
 		const s = await ctl('GET', '/state');
 		expect(s.status).toBe(200);
-		expect(s.json.assets).toEqual([expect.objectContaining({ asset_id: up.json.data.asset_id, status: 'processing', has_bytes: true })]);
+		expect(s.json.assets).toEqual([
+			expect.objectContaining({
+				asset_id: up.json.data.asset_id,
+				status: 'processing',
+				has_bytes: true,
+			}),
+		]);
 		expect(s.json.assets[0].bytes).toBeUndefined();
 		expect(s.json.sessions).toHaveLength(1);
-		expect(s.json).toMatchObject({ videos: expect.any(Array), callbacks: [], activeVideoJobs: 1, apiUrl: sb.apiUrl });
+		expect(s.json).toMatchObject({
+			videos: expect.any(Array),
+			callbacks: [],
+			activeVideoJobs: 1,
+			apiUrl: sb.apiUrl,
+		});
 	});
 
 	test('options: POST changes latency; GET reads; invalid → 400', async () => {
@@ -886,7 +1112,11 @@ describe('control API (/__sandbox)', () => {
 		await uploadFile(sb, SAMPLES.png.bytes);
 		expect((await ctl('POST', '/reset')).json).toEqual({ ok: true });
 		expect(sb.assets.size).toBe(0);
-		expect((await ctl('GET', '/health')).json).toEqual({ ok: true, apiUrl: sb.apiUrl, storageUrl: sb.storageUrl });
+		expect((await ctl('GET', '/health')).json).toEqual({
+			ok: true,
+			apiUrl: sb.apiUrl,
+			storageUrl: sb.storageUrl,
+		});
 		expect((await ctl('GET', '/nope')).status).toBe(404);
 	});
 });

@@ -29,7 +29,15 @@ const CREATE_KEYS = [
 	'auto_proceed',
 	'skip_agentic_stop',
 ] as const;
-const MESSAGE_KEYS = ['message', 'avatar_id', 'voice_id', 'brand_kit_id', 'files', 'auto_proceed', 'skip_agentic_stop'];
+const MESSAGE_KEYS = [
+	'message',
+	'avatar_id',
+	'voice_id',
+	'brand_kit_id',
+	'files',
+	'auto_proceed',
+	'skip_agentic_stop',
+];
 const MAX_FILES = 20;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -47,7 +55,8 @@ function checkText(body: Record<string, unknown>, key: string): string {
 function checkOptionalId(body: Record<string, unknown>, key: string): void {
 	const v = body[key];
 	if (v === undefined || v === null) return;
-	if (typeof v !== 'string' || v.trim() === '') throw bad(key, `'${key}' must be a non-empty string or null.`);
+	if (typeof v !== 'string' || v.trim() === '')
+		throw bad(key, `'${key}' must be a non-empty string or null.`);
 }
 
 function checkOptionalBool(body: Record<string, unknown>, key: string): void {
@@ -58,7 +67,8 @@ function checkOptionalBool(body: Record<string, unknown>, key: string): void {
 function checkEnum(body: Record<string, unknown>, key: string, values: string[]): void {
 	const v = body[key];
 	if (v === undefined || v === null) return;
-	if (typeof v !== 'string' || !values.includes(v)) throw bad(key, `'${key}' must be one of: ${values.join(', ')}.`);
+	if (typeof v !== 'string' || !values.includes(v))
+		throw bad(key, `'${key}' must be one of: ${values.join(', ')}.`);
 }
 
 function isHttpUrl(v: unknown): boolean {
@@ -75,16 +85,19 @@ function isHttpUrl(v: unknown): boolean {
 function checkFiles(core: Core, files: unknown): void {
 	if (files === undefined || files === null) return;
 	if (!Array.isArray(files)) throw bad('files', "'files' must be an array.");
-	if (files.length > MAX_FILES) throw bad('files', `'files' must contain at most ${MAX_FILES} items.`);
+	if (files.length > MAX_FILES)
+		throw bad('files', `'files' must contain at most ${MAX_FILES} items.`);
 	files.forEach((item: unknown, i: number) => {
 		const p = `files[${i}]`;
-		if (!item || typeof item !== 'object' || Array.isArray(item)) throw bad(p, `'${p}' must be an object.`);
+		if (!item || typeof item !== 'object' || Array.isArray(item))
+			throw bad(p, `'${p}' must be an object.`);
 		const f = item as Record<string, unknown>;
 		if (f.type !== 'url' && f.type !== 'asset_id' && f.type !== 'base64')
 			throw bad(`${p}.type`, `'${p}.type' must be one of: url, asset_id, base64.`);
 		if (f.type === 'url') {
 			rejectUnknownKeys(f, ['type', 'url'], `${p}.`);
-			if (!isHttpUrl(f.url)) throw bad(`${p}.url`, `'${p}.url' is required and must be an http(s) URL.`);
+			if (!isHttpUrl(f.url))
+				throw bad(`${p}.url`, `'${p}.url' is required and must be an http(s) URL.`);
 		} else if (f.type === 'asset_id') {
 			rejectUnknownKeys(f, ['type', 'asset_id'], `${p}.`);
 			if (typeof f.asset_id !== 'string' || !f.asset_id)
@@ -121,13 +134,28 @@ function hookOf(text: string): SessionRecord['hook'] {
 }
 
 function titleFrom(text: string): string {
-	const clean = text.replace(/#[\w-]+/g, '').replace(/\s+/g, ' ').trim();
+	const clean = text
+		.replace(/#[\w-]+/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
 	const base = clean || 'Untitled video';
 	return base.length > 48 ? `${base.slice(0, 47)}…` : base;
 }
 
-function say(s: SessionRecord, role: SessionMessage['role'], type: SessionMessage['type'], content: string, resourceIds?: string[]) {
-	s.messages.push({ role, type, content, created_at: nowSeconds(), ...(resourceIds ? { resource_ids: resourceIds } : {}) });
+function say(
+	s: SessionRecord,
+	role: SessionMessage['role'],
+	type: SessionMessage['type'],
+	content: string,
+	resourceIds?: string[],
+) {
+	s.messages.push({
+		role,
+		type,
+		content,
+		created_at: nowSeconds(),
+		...(resourceIds ? { resource_ids: resourceIds } : {}),
+	});
 }
 
 interface RunState {
@@ -147,7 +175,9 @@ function startRun(core: Core, s: SessionRecord, text: string, pauseForReview: bo
 	s.phase_started_at = now;
 	s.phase_ms = clock.thinkingMs;
 	s.expected_end_at =
-		now + clock.thinkingMs + Math.max(clock.generatingMs, clock.videoPendingMs + clock.videoProcessingMs);
+		now +
+		clock.thinkingMs +
+		Math.max(clock.generatingMs, clock.videoPendingMs + clock.videoProcessingMs);
 	const run: RunState = { clock, video: null };
 	core.schedule(clock.thinkingMs, () => afterThinking(core, s, run, pauseForReview), s.session_id);
 }
@@ -226,15 +256,28 @@ function finishRun(core: Core, s: SessionRecord, video: VideoRecord): void {
 	if (s.status !== 'generating') return;
 	finishVideo(video, s.hook);
 	if (video.status === 'failed') {
-		if (s.hook === 'fail') say(s, 'model', 'error', 'Video rendering failed: rendering_failed (sandbox #fail hook).');
-		return endSession(core, s, 'failed', video.id, video.failure_message ?? 'Video generation failed.');
+		if (s.hook === 'fail')
+			say(s, 'model', 'error', 'Video rendering failed: rendering_failed (sandbox #fail hook).');
+		return endSession(
+			core,
+			s,
+			'failed',
+			video.id,
+			video.failure_message ?? 'Video generation failed.',
+		);
 	}
 	s.progress = 100;
 	say(s, 'model', 'text', 'Your video is ready.');
 	endSession(core, s, 'completed', video.id);
 }
 
-function endSession(core: Core, s: SessionRecord, status: 'completed' | 'failed', videoId: string | null, msg?: string) {
+function endSession(
+	core: Core,
+	s: SessionRecord,
+	status: 'completed' | 'failed',
+	videoId: string | null,
+	msg?: string,
+) {
 	s.status = status;
 	s.expected_end_at = null;
 	const cb = s.request.callback_url;
@@ -248,8 +291,14 @@ function endSession(core: Core, s: SessionRecord, status: 'completed' | 'failed'
 	core.deliverCallback(
 		cb,
 		status === 'completed'
-			? { event_type: 'video_agent.success', event_data: { ...base, url: `${core.storageUrl}/videos/${videoId}.mp4` } }
-			: { event_type: 'video_agent.fail', event_data: { ...base, msg: msg ?? 'Video generation failed.' } },
+			? {
+					event_type: 'video_agent.success',
+					event_data: { ...base, url: `${core.storageUrl}/videos/${videoId}.mp4` },
+				}
+			: {
+					event_type: 'video_agent.fail',
+					event_data: { ...base, msg: msg ?? 'Video generation failed.' },
+				},
 	);
 }
 
@@ -274,7 +323,8 @@ export function sessionView(s: SessionRecord) {
 }
 
 export function videoView(core: Core, v: VideoRecord) {
-	if (v.status === 'failed' && v.failure === 'bare') return { id: v.id, status: v.status, created_at: v.created_at, title: '' };
+	if (v.status === 'failed' && v.failure === 'bare')
+		return { id: v.id, status: v.status, created_at: v.created_at, title: '' };
 	const done = v.status === 'completed';
 	return {
 		id: v.id,
@@ -291,7 +341,9 @@ export function videoView(core: Core, v: VideoRecord) {
 		folder_id: null,
 		output_language: null,
 		video_page_url: `${core.apiUrl}/video/${v.id}`,
-		...(v.status === 'failed' ? { failure_code: v.failure_code, failure_message: v.failure_message } : {}),
+		...(v.status === 'failed'
+			? { failure_code: v.failure_code, failure_message: v.failure_message }
+			: {}),
 	};
 }
 
@@ -306,14 +358,20 @@ async function createSession(core: Core, ctx: Ctx): Promise<Result> {
 	rejectUnknownKeys(body, CREATE_KEYS);
 	const prompt = checkText(body, 'prompt');
 	checkEnum(body, 'mode', ['generate', 'chat']);
-	for (const k of ['avatar_id', 'voice_id', 'style_id', 'brand_kit_id', 'callback_id']) checkOptionalId(body, k);
+	for (const k of ['avatar_id', 'voice_id', 'style_id', 'brand_kit_id', 'callback_id'])
+		checkOptionalId(body, k);
 	checkEnum(body, 'orientation', ['landscape', 'portrait']);
 	checkFiles(core, body.files);
-	if (body.callback_url !== undefined && body.callback_url !== null && !isHttpUrl(body.callback_url))
+	if (
+		body.callback_url !== undefined &&
+		body.callback_url !== null &&
+		!isHttpUrl(body.callback_url)
+	)
 		throw bad('callback_url', "'callback_url' must be an http(s) URL.");
 	if (typeof body.callback_id === 'string' && typeof body.callback_url !== 'string')
 		throw bad('callback_id', "'callback_id' requires 'callback_url'.");
-	for (const k of ['incognito_mode', 'auto_proceed', 'skip_agentic_stop']) checkOptionalBool(body, k);
+	for (const k of ['incognito_mode', 'auto_proceed', 'skip_agentic_stop'])
+		checkOptionalBool(body, k);
 	core.assertJobCapacity();
 
 	const mode = body.mode === 'chat' ? 'chat' : 'generate';
@@ -341,7 +399,14 @@ async function createSession(core: Core, ctx: Ctx): Promise<Result> {
 	startRun(core, s, prompt, mode === 'chat' && body.auto_proceed !== true);
 	return {
 		status: 200,
-		body: { data: { session_id: s.session_id, status: s.status, video_id: null, created_at: s.created_at } },
+		body: {
+			data: {
+				session_id: s.session_id,
+				status: s.status,
+				video_id: null,
+				created_at: s.created_at,
+			},
+		},
 	};
 }
 
@@ -362,7 +427,10 @@ async function sendMessage(core: Core, ctx: Ctx): Promise<Result> {
 	say(s, 'user', 'text', message);
 	s.title ??= titleFrom(String(s.request.prompt ?? message));
 	startRun(core, s, message, false);
-	return { status: 200, body: { data: { session_id: s.session_id, run_id: s.run_id, title: s.title } } };
+	return {
+		status: 200,
+		body: { data: { session_id: s.session_id, run_id: s.run_id, title: s.title } },
+	};
 }
 
 async function stopSession(core: Core, ctx: Ctx): Promise<Result> {
@@ -421,18 +489,24 @@ function listStyles(core: Core, ctx: Ctx): Result {
 function listLooks(core: Core, ctx: Ctx): Result {
 	const { avatar_type: type, group_id: group, ownership } = ctx.query;
 	if (type && !['studio_avatar', 'digital_twin', 'photo_avatar'].includes(type))
-		throw bad('avatar_type', "'avatar_type' must be one of: studio_avatar, digital_twin, photo_avatar.");
+		throw bad(
+			'avatar_type',
+			"'avatar_type' must be one of: studio_avatar, digital_twin, photo_avatar.",
+		);
 	if (ownership && !['public', 'private'].includes(ownership))
 		throw bad('ownership', "'ownership' must be one of: public, private.");
 	const items = core
 		.catalog()
-		.looks.filter((l) => eq(type, l.avatar_type) && eq(group, l.group_id) && eq(ownership, l.ownership));
+		.looks.filter(
+			(l) => eq(type, l.avatar_type) && eq(group, l.group_id) && eq(ownership, l.ownership),
+		);
 	return core.paginate(ctx, items, `looks:${type ?? ''}:${group ?? ''}:${ownership ?? ''}`, 20, 50);
 }
 
 function listVoices(core: Core, ctx: Ctx): Result {
 	const { type = 'public', engine, language, gender } = ctx.query;
-	if (!['public', 'private'].includes(type)) throw bad('type', "'type' must be one of: public, private.");
+	if (!['public', 'private'].includes(type))
+		throw bad('type', "'type' must be one of: public, private.");
 	if (gender && !['male', 'female'].includes(gender.toLowerCase()))
 		throw bad('gender', "'gender' must be one of: male, female.");
 	const items = core
@@ -442,9 +516,18 @@ function listVoices(core: Core, ctx: Ctx): Result {
 				v.type === type &&
 				eq(engine, v.engine) &&
 				eq(gender, v.gender) &&
-				(!language || eq(language, v.language) || eq(language, v.locale) || eq(language, v.locale.slice(0, 2))),
+				(!language ||
+					eq(language, v.language) ||
+					eq(language, v.locale) ||
+					eq(language, v.locale.slice(0, 2))),
 		);
-	return core.paginate(ctx, items, `voices:${type}:${engine ?? ''}:${language ?? ''}:${gender ?? ''}`, 20, 100);
+	return core.paginate(
+		ctx,
+		items,
+		`voices:${type}:${engine ?? ''}:${language ?? ''}:${gender ?? ''}`,
+		20,
+		100,
+	);
 }
 
 function listBrandKits(core: Core, ctx: Ctx): Result {
@@ -457,9 +540,14 @@ function videoPage(core: Core, ctx: Ctx): void {
 	const body = v
 		? `<!doctype html><meta charset="utf-8"><title>${v.title.replace(/</g, '&lt;')}</title>` +
 			`<h1>${v.title.replace(/</g, '&lt;')}</h1><p>Status: ${v.status}</p>` +
-			(v.status === 'completed' ? `<video controls src="${core.storageUrl}/videos/${v.id}.mp4"></video>` : '')
+			(v.status === 'completed'
+				? `<video controls src="${core.storageUrl}/videos/${v.id}.mp4"></video>`
+				: '')
 		: '<!doctype html><title>Not found</title><p>Video not found.</p>';
-	ctx.res.writeHead(v ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+	ctx.res.writeHead(v ? 200 : 404, {
+		'content-type': 'text/html; charset=utf-8',
+		'content-length': String(Buffer.byteLength(body)),
+	});
 	ctx.res.end(ctx.method === 'HEAD' ? undefined : body);
 }
 
@@ -467,7 +555,14 @@ export const agentRoutes: Route[] = [
 	{ method: 'POST', pattern: '/v3/video-agents', handler: createSession },
 	{ method: 'GET', pattern: '/v3/video-agents', handler: listSessions },
 	{ method: 'GET', pattern: '/v3/video-agents/styles', handler: listStyles },
-	{ method: 'GET', pattern: '/v3/video-agents/:id', handler: (core, ctx) => ({ status: 200, body: { data: sessionView(getSession(core, ctx.params.id)) } }) },
+	{
+		method: 'GET',
+		pattern: '/v3/video-agents/:id',
+		handler: (core, ctx) => ({
+			status: 200,
+			body: { data: sessionView(getSession(core, ctx.params.id)) },
+		}),
+	},
 	{ method: 'POST', pattern: '/v3/video-agents/:id', handler: sendMessage },
 	{ method: 'POST', pattern: '/v3/video-agents/:id/stop', handler: stopSession },
 	{ method: 'GET', pattern: '/v3/video-agents/:id/videos', handler: sessionVideos },

@@ -2,7 +2,13 @@
 import { createHash } from 'node:crypto';
 import { ApiError, type Core, type Ctx, hexId, type Result, type Route } from './core';
 import { boundaryOf, MultipartError, MultipartParser, type PartInfo } from './multipart';
-import { canonicalMime, DIRECT_UPLOAD_MIME_TYPES, extensionFor, MULTIPART_MIME_TYPES, sniff } from './sniff';
+import {
+	canonicalMime,
+	DIRECT_UPLOAD_MIME_TYPES,
+	extensionFor,
+	MULTIPART_MIME_TYPES,
+	sniff,
+} from './sniff';
 import type { AssetRecord } from './types';
 
 /** "32 MB" read as the smaller 32,000,000 bytes (heygen-api.md §13 "Multipart cap"). */
@@ -15,13 +21,23 @@ export function newAssetId(): string {
 	return `asset_${hexId(12)}`;
 }
 
-function bad(param: string | null, message: string, code = 'invalid_parameter', status = 400): ApiError {
+function bad(
+	param: string | null,
+	message: string,
+	code = 'invalid_parameter',
+	status = 400,
+): ApiError {
 	return new ApiError(status, code, message, param);
 }
 
-export function rejectUnknownKeys(body: Record<string, unknown>, allowed: readonly string[], prefix = ''): void {
+export function rejectUnknownKeys(
+	body: Record<string, unknown>,
+	allowed: readonly string[],
+	prefix = '',
+): void {
 	for (const key of Object.keys(body)) {
-		if (!allowed.includes(key)) throw bad(`${prefix}${key}`, `Unknown parameter '${prefix}${key}'.`);
+		if (!allowed.includes(key))
+			throw bad(`${prefix}${key}`, `Unknown parameter '${prefix}${key}'.`);
 	}
 }
 
@@ -41,75 +57,90 @@ async function uploadMultipart(core: Core, ctx: Ctx): Promise<Result> {
 	return core.withIdempotency(ctx, 'POST /v3/assets', async () => {
 		const boundary = boundaryOf(ctx.req.headers['content-type']);
 		if (!boundary) throw bad('file', FILE_REQUIRED);
-		const file = await new Promise<{ part: PartInfo; chunks: Buffer[]; size: number; sha256: string } | null>(
-			(resolve, reject) => {
-				let current: 'file' | 'other' | null = null;
-				let found: { part: PartInfo; chunks: Buffer[]; size: number; hash: ReturnType<typeof createHash> } | null =
-					null;
-				let otherBytes = 0;
-				let settled = false;
-				const fail = (err: unknown) => {
-					if (settled) return;
-					settled = true;
-					if (found) found.chunks = [];
-					if (err instanceof TooBig)
-						reject(
-							new ApiError(
-								413,
-								'payload_too_large',
-								`File exceeds the ${MULTIPART_LIMIT.toLocaleString('en-US')}-byte limit of POST /v3/assets. Use a direct upload (POST /v3/assets/direct-uploads) for larger files.`,
-								'file',
-								{},
-								true,
-							),
-						);
-					else if (err instanceof MultipartError) reject(bad('file', `Malformed multipart body: ${err.message}.`));
-					else reject(err);
-				};
-				const parser = new MultipartParser(boundary, {
-					onPart(part) {
-						if (part.name === 'file' && !found) {
-							found = { part, chunks: [], size: 0, hash: createHash('sha256') };
-							current = 'file';
-						} else current = 'other';
-					},
-					onData(chunk) {
-						if (current === 'file' && found) {
-							found.size += chunk.length;
-							if (found.size > MULTIPART_LIMIT) throw new TooBig();
-							found.hash.update(chunk);
-							found.chunks.push(chunk);
-						} else {
-							otherBytes += chunk.length;
-							if (otherBytes > 1024 * 1024) throw new MultipartError('non-file fields exceed 1 MB');
-						}
-					},
-					onPartEnd() {
-						current = null;
-					},
-				});
-				ctx.tap.on('data', (chunk: Buffer) => {
-					if (settled) return;
-					try {
-						parser.write(chunk);
-					} catch (err) {
-						fail(err);
+		const file = await new Promise<{
+			part: PartInfo;
+			chunks: Buffer[];
+			size: number;
+			sha256: string;
+		} | null>((resolve, reject) => {
+			let current: 'file' | 'other' | null = null;
+			let found: {
+				part: PartInfo;
+				chunks: Buffer[];
+				size: number;
+				hash: ReturnType<typeof createHash>;
+			} | null = null;
+			let otherBytes = 0;
+			let settled = false;
+			const fail = (err: unknown) => {
+				if (settled) return;
+				settled = true;
+				if (found) found.chunks = [];
+				if (err instanceof TooBig)
+					reject(
+						new ApiError(
+							413,
+							'payload_too_large',
+							`File exceeds the ${MULTIPART_LIMIT.toLocaleString('en-US')}-byte limit of POST /v3/assets. Use a direct upload (POST /v3/assets/direct-uploads) for larger files.`,
+							'file',
+							{},
+							true,
+						),
+					);
+				else if (err instanceof MultipartError)
+					reject(bad('file', `Malformed multipart body: ${err.message}.`));
+				else reject(err);
+			};
+			const parser = new MultipartParser(boundary, {
+				onPart(part) {
+					if (part.name === 'file' && !found) {
+						found = { part, chunks: [], size: 0, hash: createHash('sha256') };
+						current = 'file';
+					} else current = 'other';
+				},
+				onData(chunk) {
+					if (current === 'file' && found) {
+						found.size += chunk.length;
+						if (found.size > MULTIPART_LIMIT) throw new TooBig();
+						found.hash.update(chunk);
+						found.chunks.push(chunk);
+					} else {
+						otherBytes += chunk.length;
+						if (otherBytes > 1024 * 1024) throw new MultipartError('non-file fields exceed 1 MB');
 					}
-				});
-				ctx.tap.once('end', () => {
-					if (settled) return;
-					try {
-						parser.end();
-					} catch (err) {
-						return fail(err);
-					}
-					settled = true;
-					const f = found as { part: PartInfo; chunks: Buffer[]; size: number; hash: ReturnType<typeof createHash> } | null;
-					resolve(f && { part: f.part, chunks: f.chunks, size: f.size, sha256: f.hash.digest('hex') });
-				});
-				ctx.tap.once('error', (err) => fail(err));
-			},
-		);
+				},
+				onPartEnd() {
+					current = null;
+				},
+			});
+			ctx.tap.on('data', (chunk: Buffer) => {
+				if (settled) return;
+				try {
+					parser.write(chunk);
+				} catch (err) {
+					fail(err);
+				}
+			});
+			ctx.tap.once('end', () => {
+				if (settled) return;
+				try {
+					parser.end();
+				} catch (err) {
+					return fail(err);
+				}
+				settled = true;
+				const f = found as {
+					part: PartInfo;
+					chunks: Buffer[];
+					size: number;
+					hash: ReturnType<typeof createHash>;
+				} | null;
+				resolve(
+					f && { part: f.part, chunks: f.chunks, size: f.size, sha256: f.hash.digest('hex') },
+				);
+			});
+			ctx.tap.once('error', (err) => fail(err));
+		});
 		if (!file) throw bad('file', FILE_REQUIRED);
 		if (file.size === 0) throw bad('file', 'File is empty.');
 		const bytes = Buffer.concat(file.chunks, file.size);
@@ -155,14 +186,22 @@ async function uploadMultipart(core: Core, ctx: Ctx): Promise<Result> {
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 function amzDate(d: Date): string {
-	return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	return d
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 }
 
 async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 	return core.withIdempotency(ctx, 'POST /v3/assets/direct-uploads', async () => {
 		const body = await core.readJsonObject(ctx);
 		rejectUnknownKeys(body, ['filename', 'content_type', 'size_bytes', 'checksum_sha256']);
-		const { filename, content_type: contentType, size_bytes: size, checksum_sha256: checksum } = body;
+		const {
+			filename,
+			content_type: contentType,
+			size_bytes: size,
+			checksum_sha256: checksum,
+		} = body;
 		if (typeof filename !== 'string' || filename.trim() === '' || filename.length > 1024)
 			throw bad('filename', "'filename' is required and must be 1-1024 characters.");
 		if (typeof contentType !== 'string' || contentType.trim() === '')
@@ -177,9 +216,19 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 			throw bad('size_bytes', "'size_bytes' is required and must be a positive integer.");
 		const maxBytes = core.opts.maxBytes;
 		if (size > maxBytes)
-			throw bad('size_bytes', `'size_bytes' (${size}) exceeds max_bytes (${maxBytes}) for direct uploads.`);
-		if (checksum !== undefined && checksum !== null && (typeof checksum !== 'string' || !HEX64.test(checksum)))
-			throw bad('checksum_sha256', "'checksum_sha256' must be a hex-encoded SHA-256 (64 hex characters).");
+			throw bad(
+				'size_bytes',
+				`'size_bytes' (${size}) exceeds max_bytes (${maxBytes}) for direct uploads.`,
+			);
+		if (
+			checksum !== undefined &&
+			checksum !== null &&
+			(typeof checksum !== 'string' || !HEX64.test(checksum))
+		)
+			throw bad(
+				'checksum_sha256',
+				"'checksum_sha256' must be a hex-encoded SHA-256 (64 hex characters).",
+			);
 
 		const id = newAssetId();
 		const issued = new Date();
@@ -189,13 +238,16 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 			'X-Amz-Credential': `SANDBOXKEY/${amzDate(issued).slice(0, 8)}/us-east-1/s3/aws4_request`,
 			'X-Amz-Date': amzDate(issued),
 			'X-Amz-Expires': String(expiresIn),
-			'X-Amz-SignedHeaders': checksum ? 'content-type;host;x-amz-checksum-sha256' : 'content-type;host',
+			'X-Amz-SignedHeaders': checksum
+				? 'content-type;host;x-amz-checksum-sha256'
+				: 'content-type;host',
 			'X-Amz-Signature': hexId(32),
 		};
 		const uploadUrl = `${core.storageUrl}/uploads/${id}?${new URLSearchParams(query).toString()}`;
 		const uploadHeaders: Record<string, string> = { 'Content-Type': contentType };
 		const checksumHex = typeof checksum === 'string' ? checksum.toLowerCase() : null;
-		if (checksumHex) uploadHeaders['x-amz-checksum-sha256'] = Buffer.from(checksumHex, 'hex').toString('base64');
+		if (checksumHex)
+			uploadHeaders['x-amz-checksum-sha256'] = Buffer.from(checksumHex, 'hex').toString('base64');
 		const ext = extensionFor(canonical);
 		const asset: AssetRecord = {
 			asset_id: id,
@@ -244,7 +296,8 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 
 function liveAsset(core: Core, id: string): AssetRecord {
 	const asset = core.assets.get(id);
-	if (!asset || asset.status === 'deleted') throw new ApiError(404, 'not_found', 'Asset not found.', 'asset_id');
+	if (!asset || asset.status === 'deleted')
+		throw new ApiError(404, 'not_found', 'Asset not found.', 'asset_id');
 	return asset;
 }
 
@@ -253,8 +306,15 @@ async function completeUpload(core: Core, ctx: Ctx): Promise<Result> {
 	const body = await core.readJsonObject(ctx, true);
 	rejectUnknownKeys(body, ['checksum_sha256']);
 	const checksum = body.checksum_sha256;
-	if (checksum !== undefined && checksum !== null && (typeof checksum !== 'string' || !HEX64.test(checksum)))
-		throw bad('checksum_sha256', "'checksum_sha256' must be a hex-encoded SHA-256 (64 hex characters).");
+	if (
+		checksum !== undefined &&
+		checksum !== null &&
+		(typeof checksum !== 'string' || !HEX64.test(checksum))
+	)
+		throw bad(
+			'checksum_sha256',
+			"'checksum_sha256' must be a hex-encoded SHA-256 (64 hex characters).",
+		);
 	const view = (a: AssetRecord) => ({
 		asset_id: a.asset_id,
 		url: a.url,
@@ -266,7 +326,11 @@ async function completeUpload(core: Core, ctx: Ctx): Promise<Result> {
 	if (asset.complete_response) return { status: 200, body: asset.complete_response };
 	if (asset.status === 'pending_upload' || asset.complete_lag_served < core.opts.completeLagCalls) {
 		if (asset.status !== 'pending_upload') asset.complete_lag_served++;
-		throw new ApiError(409, 'conflict', 'Uploaded object not found yet. Retry after upload PUT returns 200.');
+		throw new ApiError(
+			409,
+			'conflict',
+			'Uploaded object not found yet. Retry after upload PUT returns 200.',
+		);
 	}
 	const declared = canonicalMime(asset.declared_content_type ?? '');
 	if (asset.mime_type !== declared)
@@ -337,4 +401,3 @@ export const assetRoutes: Route[] = [
 		}),
 	},
 ];
-

@@ -7,10 +7,30 @@ function hex(seed: string, len: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export const STYLE_TAGS = ['cinematic', 'retro-tech', 'iconic-artist', 'pop-culture', 'handmade', 'print'];
+export const STYLE_TAGS = [
+	'cinematic',
+	'retro-tech',
+	'iconic-artist',
+	'pop-culture',
+	'handmade',
+	'print',
+];
 const STYLE_WORDS = [
-	'Noir', 'Neon', 'Pastel', 'Blueprint', 'Collage', 'Film Grain', 'Pixel', 'Watercolor', 'Poster',
-	'Chalk', 'Vaporwave', 'Clay', 'Newsprint', 'Comic', 'Documentary',
+	'Noir',
+	'Neon',
+	'Pastel',
+	'Blueprint',
+	'Collage',
+	'Film Grain',
+	'Pixel',
+	'Watercolor',
+	'Poster',
+	'Chalk',
+	'Vaporwave',
+	'Clay',
+	'Newsprint',
+	'Comic',
+	'Documentary',
 ];
 const STYLE_SUFFIX = ['Classic', 'Bold', 'Minimal'];
 
@@ -54,7 +74,19 @@ const LANGUAGES: Array<[string, string]> = [
 	['Italian', 'it-IT'],
 ];
 const FIRST_NAMES = [
-	'Ava', 'Liam', 'Mia', 'Noah', 'Zoe', 'Ethan', 'Iris', 'Omar', 'Lena', 'Hugo', 'Maya', 'Felix', 'Nora',
+	'Ava',
+	'Liam',
+	'Mia',
+	'Noah',
+	'Zoe',
+	'Ethan',
+	'Iris',
+	'Omar',
+	'Lena',
+	'Hugo',
+	'Maya',
+	'Felix',
+	'Nora',
 ];
 
 export interface Voice {
@@ -119,7 +151,8 @@ export function looks(storageUrl: string, voiceList: Voice[]): Look[] {
 			gender,
 			preview_image_url: `${storageUrl}/catalog/look_${id}.jpg`,
 			preview_video_url: `${storageUrl}/catalog/look_${id}.mp4`,
-			default_voice_id: voiceList[(i * 2 + (gender === 'male' ? 1 : 0)) % voiceList.length].voice_id,
+			default_voice_id:
+				voiceList[(i * 2 + (gender === 'male' ? 1 : 0)) % voiceList.length].voice_id,
 			tags: i % 7 === 0 ? ['professional'] : ['casual'],
 		});
 	}
@@ -136,8 +169,26 @@ export interface BrandKit {
 
 export function brandKits(): BrandKit[] {
 	return [
-		{ brand_kit_id: `bk_${hex('bk0', 20)}`, name: 'Sandbox Corporate', primary_color: '#1E40AF', logo_url: null, created_at: 1767225600 },
-		{ brand_kit_id: `bk_${hex('bk1', 20)}`, name: 'Sandbox Playful', primary_color: '#F59E0B', logo_url: null, created_at: 1767312000 },
-		{ brand_kit_id: `bk_${hex('bk2', 20)}`, name: 'Sandbox Mono', primary_color: '#111827', logo_url: null, created_at: 1767398400 },
+		{
+			brand_kit_id: `bk_${hex('bk0', 20)}`,
+			name: 'Sandbox Corporate',
+			primary_color: '#1E40AF',
+			logo_url: null,
+			created_at: 1767225600,
+		},
+		{
+			brand_kit_id: `bk_${hex('bk1', 20)}`,
+			name: 'Sandbox Playful',
+			primary_color: '#F59E0B',
+			logo_url: null,
+			created_at: 1767312000,
+		},
+		{
+			brand_kit_id: `bk_${hex('bk2', 20)}`,
+			name: 'Sandbox Mono',
+			primary_color: '#111827',
+			logo_url: null,
+			created_at: 1767398400,
+		},
 	];
 }

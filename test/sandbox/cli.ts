@@ -14,7 +14,12 @@
 import { PortInUseError, start } from './index';
 import type { SandboxOptions } from './types';
 
-const DEMO_CLOCK = { thinkingMs: 3000, generatingMs: 6000, videoPendingMs: 2000, videoProcessingMs: 4000 };
+const DEMO_CLOCK = {
+	thinkingMs: 3000,
+	generatingMs: 6000,
+	videoPendingMs: 2000,
+	videoProcessingMs: 4000,
+};
 
 function usage(message?: string): never {
 	if (message) process.stderr.write(`sandbox: ${message}\n`);
@@ -36,7 +41,9 @@ function parseArgs(argv: string[]): { options: SandboxOptions; json: boolean } {
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [flag, inline] = arg.includes('=')
+			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+			: [arg, undefined];
 		const value = () => (inline !== undefined ? inline : argv[++i]);
 		switch (flag) {
 			case '--port':

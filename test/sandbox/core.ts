@@ -162,7 +162,10 @@ const ERROR_CODES_BY_STATUS: Record<number, [string, string]> = {
 	404: ['not_found', 'Resource not found (sandbox fault).'],
 	409: ['conflict', 'Conflict (sandbox fault).'],
 	413: ['payload_too_large', 'Payload too large (sandbox fault).'],
-	429: ['rate_limit_exceeded', 'Too many requests. Please retry after the time given in Retry-After.'],
+	429: [
+		'rate_limit_exceeded',
+		'Too many requests. Please retry after the time given in Retry-After.',
+	],
 	500: ['internal_error', 'An internal error occurred. Please try again later.'],
 	503: ['service_unavailable', 'The service is temporarily unavailable. Please try again later.'],
 };
@@ -173,7 +176,10 @@ const S3_CODES_BY_STATUS: Record<number, [string, string]> = {
 	402: ['AccessDenied', 'Access Denied'],
 	403: ['AccessDenied', 'Access Denied'],
 	404: ['NoSuchKey', 'The specified key does not exist.'],
-	409: ['OperationAborted', 'A conflicting conditional operation is currently in progress against this resource.'],
+	409: [
+		'OperationAborted',
+		'A conflicting conditional operation is currently in progress against this resource.',
+	],
 	413: ['EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'],
 	429: ['SlowDown', 'Please reduce your request rate.'],
 	500: ['InternalError', 'We encountered an internal error. Please try again.'],
@@ -186,7 +192,10 @@ function gatewayHtml(status: number): string {
 }
 
 export function xmlEscape(s: string): string {
-	return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+	return s.replace(
+		/[<>&'"]/g,
+		(c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+	);
 }
 
 export class Core implements Sandbox {
@@ -344,11 +353,14 @@ export class Core implements Sandbox {
 
 	schedule(ms: number, fn: () => void, sessionId?: string): void {
 		if (this.stopped) return;
-		const t = setTimeout(() => {
-			this.timers.delete(t);
-			if (sessionId) this.sessionTimers.get(sessionId)?.delete(t);
-			if (!this.stopped) fn();
-		}, Math.max(0, ms));
+		const t = setTimeout(
+			() => {
+				this.timers.delete(t);
+				if (sessionId) this.sessionTimers.get(sessionId)?.delete(t);
+				if (!this.stopped) fn();
+			},
+			Math.max(0, ms),
+		);
 		t.unref();
 		this.timers.add(t);
 		if (sessionId) {
@@ -434,7 +446,12 @@ export class Core implements Sandbox {
 		if (ctx.query.limit !== undefined) {
 			const n = /^\d+$/.test(ctx.query.limit) ? Number(ctx.query.limit) : NaN;
 			if (!(n >= 1 && n <= max))
-				throw new ApiError(400, 'invalid_parameter', `'limit' must be between 1 and ${max}.`, 'limit');
+				throw new ApiError(
+					400,
+					'invalid_parameter',
+					`'limit' must be between 1 and ${max}.`,
+					'limit',
+				);
 			limit = n;
 		}
 		let offset = 0;
@@ -458,7 +475,9 @@ export class Core implements Sandbox {
 			body: {
 				data: page,
 				has_more: hasMore,
-				next_token: hasMore ? Buffer.from(JSON.stringify({ e: endpoint, o: next })).toString('base64url') : null,
+				next_token: hasMore
+					? Buffer.from(JSON.stringify({ e: endpoint, o: next })).toString('base64url')
+					: null,
 			},
 		};
 	}
@@ -503,7 +522,14 @@ export class Core implements Sandbox {
 			}
 			if (this.stopped) return;
 			if (error && !this.opts.quiet) console.error(`[sandbox] callback to ${url} failed: ${error}`);
-			this.callbacks.push({ url, headers, body: JSON.parse(raw), status, ...(error ? { error } : {}), at: Date.now() });
+			this.callbacks.push({
+				url,
+				headers,
+				body: JSON.parse(raw),
+				status,
+				...(error ? { error } : {}),
+				at: Date.now(),
+			});
 		})();
 		this.pendingDeliveries.add(p);
 		void p.finally(() => this.pendingDeliveries.delete(p));
@@ -551,7 +577,9 @@ export class Core implements Sandbox {
 			entry.status = res.statusCode;
 			// Whatever the handler did not read is discarded (still hashed for the journal).
 			if (tap.digest === null) tap.resume();
-			this.opts.log?.(`${origin.padEnd(7)} ${method} ${req.url} → ${res.statusCode}${entry.fault ? ` [${entry.fault}]` : ''} (${Date.now() - at} ms)`);
+			this.opts.log?.(
+				`${origin.padEnd(7)} ${method} ${req.url} → ${res.statusCode}${entry.fault ? ` [${entry.fault}]` : ''} (${Date.now() - at} ms)`,
+			);
 		});
 		void this.run(ctx);
 	}
@@ -586,7 +614,11 @@ export class Core implements Sandbox {
 		}
 		this.authenticate(ctx);
 		if (methodMismatch)
-			throw new ApiError(405, 'method_not_allowed', `Method ${ctx.method} is not allowed on ${ctx.path}.`);
+			throw new ApiError(
+				405,
+				'method_not_allowed',
+				`Method ${ctx.method} is not allowed on ${ctx.path}.`,
+			);
 		throw new ApiError(404, 'not_found', `No such endpoint: ${ctx.method} ${ctx.path}.`);
 	}
 
@@ -595,12 +627,21 @@ export class Core implements Sandbox {
 		const auth = ctx.req.headers.authorization;
 		const bearer = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
 		if (key === this.opts.apiKey || bearer === this.opts.apiKey) return;
-		throw new ApiError(401, 'authentication_failed', 'Invalid or expired API key. Verify your x-api-key header.');
+		throw new ApiError(
+			401,
+			'authentication_failed',
+			'Invalid or expired API key. Verify your x-api-key header.',
+		);
 	}
 
 	// ---- responses ---------------------------------------------------------------------------------
 
-	private sendRaw(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	private sendRaw(
+		res: ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string> = {},
+	): void {
 		const text = JSON.stringify(body);
 		res.writeHead(status, {
 			'content-type': 'application/json; charset=utf-8',
@@ -628,7 +669,13 @@ export class Core implements Sandbox {
 		};
 	}
 
-	sendS3Error(ctx: Ctx, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+	sendS3Error(
+		ctx: Ctx,
+		status: number,
+		code: string,
+		message: string,
+		headers: Record<string, string> = {},
+	): void {
 		if (ctx.res.headersSent || ctx.res.destroyed) return;
 		const xml =
 			`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(code)}</Code>` +
@@ -652,7 +699,11 @@ export class Core implements Sandbox {
 			err = new ApiError(413, 'payload_too_large', 'Request body is too large.', null, {}, true);
 		if (!(err instanceof ApiError)) {
 			if (!this.opts.quiet) console.error('[sandbox] internal error', err);
-			err = new ApiError(500, 'internal_error', `Sandbox internal error: ${String((err as Error)?.message ?? err)}`);
+			err = new ApiError(
+				500,
+				'internal_error',
+				`Sandbox internal error: ${String((err as Error)?.message ?? err)}`,
+			);
 		}
 		const e = err as ApiError;
 		const headers = { ...e.headers };
@@ -664,7 +715,11 @@ export class Core implements Sandbox {
 				if (total - readSoFar > CLOSE_DRAIN_CAP) ctx.req.socket.destroy();
 			};
 		}
-		this.sendResult(ctx, { status: e.status, body: this.errorBody(e.status, e.code, e.message, e.param), headers });
+		this.sendResult(ctx, {
+			status: e.status,
+			body: this.errorBody(e.status, e.code, e.message, e.param),
+			headers,
+		});
 	}
 
 	// ---- faults ------------------------------------------------------------------------------------
@@ -676,7 +731,8 @@ export class Core implements Sandbox {
 				entry.fault = 'drop';
 				const after = fault.dropAfterBytes ?? 0;
 				const bodyless =
-					ctx.req.headers['content-length'] === undefined && ctx.req.headers['transfer-encoding'] === undefined;
+					ctx.req.headers['content-length'] === undefined &&
+					ctx.req.headers['transfer-encoding'] === undefined;
 				if (after <= 0 || bodyless || ctx.req.headers['content-length'] === '0') {
 					ctx.req.socket.destroy();
 					return;
@@ -695,7 +751,10 @@ export class Core implements Sandbox {
 			case 'malformed': {
 				entry.fault = 'malformed';
 				await tap.drain();
-				const text = ctx.origin === 'api' ? '{"data":{"asset_id":"asset_' : '<?xml version="1.0" encoding="UTF-8"?>\n<Err';
+				const text =
+					ctx.origin === 'api'
+						? '{"data":{"asset_id":"asset_'
+						: '<?xml version="1.0" encoding="UTF-8"?>\n<Err';
 				res.writeHead(200, {
 					'content-type': ctx.origin === 'api' ? 'application/json' : 'application/xml',
 					'content-length': String(Buffer.byteLength(text)),
@@ -709,8 +768,10 @@ export class Core implements Sandbox {
 				await tap.drain();
 				if (res.destroyed) return;
 				const headers: Record<string, string> = {};
-				const retryAfter = fault.retryAfter === undefined ? (status === 429 ? 1 : null) : fault.retryAfter;
-				if (retryAfter !== null && (status === 429 || status === 503)) headers['retry-after'] = String(retryAfter);
+				const retryAfter =
+					fault.retryAfter === undefined ? (status === 429 ? 1 : null) : fault.retryAfter;
+				if (retryAfter !== null && (status === 429 || status === 503))
+					headers['retry-after'] = String(retryAfter);
 				if (status === 502 || status === 504) {
 					const html = gatewayHtml(status);
 					res.writeHead(status, {
@@ -725,7 +786,10 @@ export class Core implements Sandbox {
 					const [code, message] = S3_CODES_BY_STATUS[status] ?? ['InternalError', 'Sandbox fault'];
 					return this.sendS3Error(ctx, status, code, message, headers);
 				}
-				const [code, message] = ERROR_CODES_BY_STATUS[status] ?? ['internal_error', 'Sandbox fault'];
+				const [code, message] = ERROR_CODES_BY_STATUS[status] ?? [
+					'internal_error',
+					'Sandbox fault',
+				];
 				this.sendResult(ctx, {
 					status,
 					body: this.errorBody(status, code, message, status === 400 ? 'sandbox_fault' : null),
@@ -752,7 +816,10 @@ export class Core implements Sandbox {
 		const key = `${scope}\n${raw}`;
 		const rec = this.idem.get(key);
 		if (rec?.state === 'done' && Date.now() - rec.at < IDEMPOTENCY_TTL_MS) {
-			return { ...rec.result, headers: { ...(rec.result.headers ?? {}), 'idempotent-replayed': 'true' } };
+			return {
+				...rec.result,
+				headers: { ...(rec.result.headers ?? {}), 'idempotent-replayed': 'true' },
+			};
 		}
 		if (rec?.state === 'in_flight')
 			throw new ApiError(
@@ -778,7 +845,8 @@ export class Core implements Sandbox {
 	/** Reads a JSON object body; an empty body counts as {} when allowEmpty. */
 	async readJsonObject(ctx: Ctx, allowEmpty = false): Promise<Record<string, unknown>> {
 		const buf = await readAll(ctx.tap, JSON_BODY_LIMIT);
-		if (!ctx.tap.complete) throw new ApiError(400, 'invalid_parameter', 'Request body was cut short.');
+		if (!ctx.tap.complete)
+			throw new ApiError(400, 'invalid_parameter', 'Request body was cut short.');
 		if (buf.length === 0 || buf.toString('utf8').trim() === '') {
 			if (allowEmpty) return {};
 			throw new ApiError(400, 'invalid_parameter', 'Request body must be a JSON object.');
@@ -809,14 +877,21 @@ export class Core implements Sandbox {
 			videos: [...this.videos.values()],
 			callbacks: this.callbacks,
 			activeVideoJobs: this.activeVideoJobs(),
-			faults: this.faults.pending().map((f) =>
-				f.path instanceof RegExp ? { ...f, path: undefined, pathRegex: f.path.source } : f,
-			),
+			faults: this.faults
+				.pending()
+				.map((f) =>
+					f.path instanceof RegExp ? { ...f, path: undefined, pathRegex: f.path.source } : f,
+				),
 			options: this.options(),
 		};
 	}
 
-	private async control(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+	private async control(
+		req: IncomingMessage,
+		res: ServerResponse,
+		url: URL,
+		method: string,
+	): Promise<void> {
 		const route = `${method} ${url.pathname.replace(/\/+$/, '')}`;
 		const readBody = async (): Promise<unknown> => {
 			const chunks: Buffer[] = [];
@@ -833,10 +908,15 @@ export class Core implements Sandbox {
 		switch (route) {
 			case 'GET /__sandbox':
 			case 'GET /__sandbox/health':
-				return this.sendRaw(res, 200, { ok: true, apiUrl: this.apiUrl, storageUrl: this.storageUrl });
+				return this.sendRaw(res, 200, {
+					ok: true,
+					apiUrl: this.apiUrl,
+					storageUrl: this.storageUrl,
+				});
 			case 'GET /__sandbox/journal': {
 				const origin = url.searchParams.get('origin');
-				if (origin !== null && origin !== 'api' && origin !== 'storage') return bad('origin must be api or storage');
+				if (origin !== null && origin !== 'api' && origin !== 'storage')
+					return bad('origin must be api or storage');
 				return this.sendRaw(res, 200, this.journal((origin ?? undefined) as Origin | undefined));
 			}
 			case 'DELETE /__sandbox/journal':
@@ -875,7 +955,8 @@ export class Core implements Sandbox {
 				} catch (err) {
 					return bad(`invalid JSON: ${String(err)}`);
 				}
-				if (!body || typeof body !== 'object' || Array.isArray(body)) return bad('options must be an object');
+				if (!body || typeof body !== 'object' || Array.isArray(body))
+					return bad('options must be an object');
 				try {
 					const { log: _log, ...partial } = body as SandboxOptions;
 					this.setOptions(partial);
@@ -892,4 +973,3 @@ export class Core implements Sandbox {
 		}
 	}
 }
-

@@ -44,11 +44,13 @@ export function normaliseFault(input: unknown): FaultSpec {
 		spec.method = raw.method.toUpperCase();
 	}
 	if (raw.origin !== undefined) {
-		if (raw.origin !== 'api' && raw.origin !== 'storage') throw new FaultSpecError('"origin" must be api or storage');
+		if (raw.origin !== 'api' && raw.origin !== 'storage')
+			throw new FaultSpecError('"origin" must be api or storage');
 		spec.origin = raw.origin;
 	}
 	if (raw.times !== undefined) {
-		if (!Number.isInteger(raw.times) || (raw.times as number) < 1) throw new FaultSpecError('"times" must be an integer ≥ 1');
+		if (!Number.isInteger(raw.times) || (raw.times as number) < 1)
+			throw new FaultSpecError('"times" must be an integer ≥ 1');
 		spec.times = raw.times as number;
 	}
 	if (kind === 'status') {
@@ -57,7 +59,10 @@ export function normaliseFault(input: unknown): FaultSpec {
 		spec.status = raw.status as number;
 	}
 	if (raw.retryAfter !== undefined) {
-		if (raw.retryAfter !== null && (!Number.isInteger(raw.retryAfter) || (raw.retryAfter as number) < 0))
+		if (
+			raw.retryAfter !== null &&
+			(!Number.isInteger(raw.retryAfter) || (raw.retryAfter as number) < 0)
+		)
 			throw new FaultSpecError('"retryAfter" must be a non-negative integer or null');
 		spec.retryAfter = raw.retryAfter as number | null;
 	}

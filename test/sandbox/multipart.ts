@@ -73,7 +73,8 @@ export class MultipartParser {
 	}
 
 	end(): void {
-		if (this.state !== 'done') throw new MultipartError('multipart body ended before the closing boundary');
+		if (this.state !== 'done')
+			throw new MultipartError('multipart body ended before the closing boundary');
 	}
 
 	private process(): void {
@@ -114,7 +115,8 @@ export class MultipartParser {
 					} else {
 						const idx = this.buf.indexOf(HEADER_END);
 						if (idx < 0) {
-							if (this.buf.length > MAX_HEADER_BYTES) throw new MultipartError('multipart part headers too large');
+							if (this.buf.length > MAX_HEADER_BYTES)
+								throw new MultipartError('multipart part headers too large');
 							return;
 						}
 						headerText = this.buf.subarray(0, idx).toString('utf8');
@@ -127,7 +129,9 @@ export class MultipartParser {
 						if (colon <= 0) throw new MultipartError('malformed multipart part header');
 						headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 					}
-					const disp = headers['content-disposition'] ? parseDisposition(headers['content-disposition']) : null;
+					const disp = headers['content-disposition']
+						? parseDisposition(headers['content-disposition'])
+						: null;
 					this.h.onPart({
 						name: disp?.name ?? null,
 						filename: disp?.filename ?? null,

@@ -100,7 +100,8 @@ export function sniff(head: Buffer): SniffResult | null {
 		if (layer === 0) return r('audio/aac');
 	}
 	if (b.length >= 4 && b.readUInt32BE(0) === 0x504b0304) return r('application/zip');
-	if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) return r('image/gif');
+	if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a'))
+		return r('image/gif');
 	if (b.length >= 4 && ascii(b, 0, 4) === 'OggS') return r('audio/ogg');
 	if (b.length >= 4 && ascii(b, 0, 4) === 'fLaC') return r('audio/flac');
 	const text = ascii(b, 0, 256).trimStart().toLowerCase();

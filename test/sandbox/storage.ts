@@ -25,18 +25,36 @@ export async function handleStorage(core: Core, ctx: Ctx): Promise<void> {
 	if (!m) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
 	const [, area, name] = m;
 	if (area === 'uploads') {
-		if (ctx.method !== 'PUT') throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+		if (ctx.method !== 'PUT')
+			throw new S3Error(
+				405,
+				'MethodNotAllowed',
+				'The specified method is not allowed against this resource.',
+			);
 		return putUpload(core, ctx, name);
 	}
 	if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
-		throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+		throw new S3Error(
+			405,
+			'MethodNotAllowed',
+			'The specified method is not allowed against this resource.',
+		);
 	if (area === 'files') {
 		const dot = name.lastIndexOf('.');
 		const asset = core.assets.get(dot > 0 ? name.slice(0, dot) : name);
-		if (!asset || asset.status === 'deleted' || asset.status === 'pending_upload' || !asset.url.endsWith(`/${name}`))
+		if (
+			!asset ||
+			asset.status === 'deleted' ||
+			asset.status === 'pending_upload' ||
+			!asset.url.endsWith(`/${name}`)
+		)
 			throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
 		if (!asset.bytes)
-			throw new S3Error(404, 'NoSuchKey', `The sandbox does not keep objects over ${MULTIPART_LIMIT} bytes (sha256 ${asset.sha256}).`);
+			throw new S3Error(
+				404,
+				'NoSuchKey',
+				`The sandbox does not keep objects over ${MULTIPART_LIMIT} bytes (sha256 ${asset.sha256}).`,
+			);
 		return serveBuffer(ctx, asset.bytes, asset.mime_type ?? 'application/octet-stream');
 	}
 	if (area === 'videos') {
@@ -44,7 +62,9 @@ export async function handleStorage(core: Core, ctx: Ctx): Promise<void> {
 		const video = mm ? core.videos.get(mm[1]) : undefined;
 		if (!mm || !video || video.status !== 'completed')
 			throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-		return mm[2] === 'mp4' ? serveBuffer(ctx, SAMPLE_MP4, 'video/mp4') : serveBuffer(ctx, SAMPLE_JPG, 'image/jpeg');
+		return mm[2] === 'mp4'
+			? serveBuffer(ctx, SAMPLE_MP4, 'video/mp4')
+			: serveBuffer(ctx, SAMPLE_JPG, 'image/jpeg');
 	}
 	if (name.endsWith('.mp4')) return serveBuffer(ctx, SAMPLE_MP4, 'video/mp4');
 	if (name.endsWith('.jpg')) return serveBuffer(ctx, SAMPLE_JPG, 'image/jpeg');
@@ -88,14 +108,17 @@ function serveBuffer(ctx: Ctx, buf: Buffer, contentType: string): void {
 async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 	const asset = core.assets.get(assetId);
 	const up = asset?.upload;
-	if (!asset || !up || asset.status === 'deleted') throw new S3Error(403, 'AccessDenied', 'Access Denied');
+	if (!asset || !up || asset.status === 'deleted')
+		throw new S3Error(403, 'AccessDenied', 'Access Denied');
 	// The URL's query is what was signed: every parameter must come back unchanged.
 	const q = ctx.query;
 	const sameQuery =
-		Object.keys(q).length === Object.keys(up.query).length && Object.entries(up.query).every(([k, v]) => q[k] === v);
+		Object.keys(q).length === Object.keys(up.query).length &&
+		Object.entries(up.query).every(([k, v]) => q[k] === v);
 	if (!sameQuery) throw new S3Error(403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
 	if (Date.now() > up.expires_at) throw new S3Error(403, 'AccessDenied', 'Request has expired');
-	if (up.used) throw new S3Error(403, 'AccessDenied', 'Access Denied: this upload URL was already used.');
+	if (up.used)
+		throw new S3Error(403, 'AccessDenied', 'Access Denied: this upload URL was already used.');
 	const h = ctx.req.headers;
 	if (h['x-api-key'] !== undefined || h.authorization !== undefined)
 		throw new S3Error(
@@ -116,7 +139,11 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 	}
 	for (const key of Object.keys(h)) {
 		if (key.startsWith('x-amz-') && !signed.has(key))
-			throw new S3Error(403, 'AccessDenied', `There were headers present in the request which were not signed: ${key}`);
+			throw new S3Error(
+				403,
+				'AccessDenied',
+				`There were headers present in the request which were not signed: ${key}`,
+			);
 	}
 	const expected = asset.size_bytes;
 	const declaredLength = h['content-length'];
@@ -156,9 +183,14 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 		);
 	const sha256 = tap.digest!;
 	if (asset.checksum_sha256 && asset.checksum_sha256 !== sha256)
-		throw new S3Error(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+		throw new S3Error(
+			400,
+			'BadDigest',
+			'The SHA256 you specified did not match the calculated checksum.',
+		);
 	// The asset may have been deleted while the body was streaming.
-	if ((asset.status as string) === 'deleted') throw new S3Error(403, 'AccessDenied', 'Access Denied');
+	if ((asset.status as string) === 'deleted')
+		throw new S3Error(403, 'AccessDenied', 'Access Denied');
 	const headBuf = Buffer.concat(head, headLen);
 	asset.head = headBuf;
 	asset.bytes = keep ? Buffer.concat(keep, tap.size) : null;
@@ -173,7 +205,8 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 		'x-amz-request-id': ctx.requestId,
 		'content-length': '0',
 	};
-	if (asset.checksum_sha256) headers['x-amz-checksum-sha256'] = Buffer.from(sha256, 'hex').toString('base64');
+	if (asset.checksum_sha256)
+		headers['x-amz-checksum-sha256'] = Buffer.from(sha256, 'hex').toString('base64');
 	ctx.res.writeHead(200, headers);
 	ctx.res.end();
 }

@@ -22,7 +22,13 @@ export interface CallOptions {
 	headersTimeout?: number;
 }
 
-export async function call(base: string, sb: Sandbox, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> {
+export async function call(
+	base: string,
+	sb: Sandbox,
+	method: string,
+	path: string,
+	opts: CallOptions = {},
+): Promise<CallResult> {
 	const headers: Record<string, string> = opts.auth === false ? {} : { 'x-api-key': sb.apiKey };
 	Object.assign(headers, opts.headers ?? {});
 	let body = opts.body ?? null;
@@ -47,12 +53,21 @@ export async function call(base: string, sb: Sandbox, method: string, path: stri
 }
 
 /** Calls the API origin. */
-export function api(sb: Sandbox, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> {
+export function api(
+	sb: Sandbox,
+	method: string,
+	path: string,
+	opts: CallOptions = {},
+): Promise<CallResult> {
 	return call(sb.apiUrl, sb, method, path, opts);
 }
 
 /** A PUT to a presigned storage URL with exactly the given headers (no API key). */
-export function put(url: string, body: Buffer | Readable | string, headers: Record<string, string>) {
+export function put(
+	url: string,
+	body: Buffer | Readable | string,
+	headers: Record<string, string>,
+) {
 	return request(url, { method: 'PUT', headers, body }).then(async (res) => ({
 		status: res.statusCode,
 		headers: res.headers,
@@ -71,11 +86,20 @@ function pad(head: Buffer | string, size = 64): Buffer {
 
 /** Minimal byte strings for each supported type (the sniffer looks only at the head). */
 export const SAMPLES: Record<string, { bytes: Buffer; mime: string; ext: string }> = {
-	png: { bytes: pad(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])), mime: 'image/png', ext: 'png' },
+	png: {
+		bytes: pad(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])),
+		mime: 'image/png',
+		ext: 'png',
+	},
 	jpeg: { bytes: JPG, mime: 'image/jpeg', ext: 'jpg' },
 	mp4: { bytes: MP4, mime: 'video/mp4', ext: 'mp4' },
 	webm: {
-		bytes: pad(Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm')])),
+		bytes: pad(
+			Buffer.concat([
+				Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]),
+				Buffer.from('webm'),
+			]),
+		),
 		mime: 'video/webm',
 		ext: 'webm',
 	},
@@ -102,24 +126,45 @@ export function multipartBody(parts: Part[], boundary = BOUNDARY): Buffer {
 		if (p.filename !== undefined) head += `; filename="${p.filename}"`;
 		head += '\r\n';
 		if (p.contentType) head += `Content-Type: ${p.contentType}\r\n`;
-		chunks.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data), Buffer.from('\r\n'));
+		chunks.push(
+			Buffer.from(`${head}\r\n`),
+			Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data),
+			Buffer.from('\r\n'),
+		);
 	}
 	chunks.push(Buffer.from(`--${boundary}--\r\n`));
 	return Buffer.concat(chunks);
 }
 
-export function uploadFile(sb: Sandbox, data: Buffer, opts: { filename?: string; contentType?: string; headers?: Record<string, string> } = {}) {
+export function uploadFile(
+	sb: Sandbox,
+	data: Buffer,
+	opts: { filename?: string; contentType?: string; headers?: Record<string, string> } = {},
+) {
 	const body = multipartBody([
-		{ name: 'file', filename: opts.filename ?? 'upload.bin', contentType: opts.contentType ?? 'application/octet-stream', data },
+		{
+			name: 'file',
+			filename: opts.filename ?? 'upload.bin',
+			contentType: opts.contentType ?? 'application/octet-stream',
+			data,
+		},
 	]);
 	return api(sb, 'POST', '/v3/assets', {
 		body,
-		headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...(opts.headers ?? {}) },
+		headers: {
+			'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+			...(opts.headers ?? {}),
+		},
 	});
 }
 
 /** Direct upload init → PUT → complete; returns the init data and the complete result. */
-export async function directUpload(sb: Sandbox, data: Buffer, contentType: string, extra: Record<string, unknown> = {}) {
+export async function directUpload(
+	sb: Sandbox,
+	data: Buffer,
+	contentType: string,
+	extra: Record<string, unknown> = {},
+) {
 	const init = await api(sb, 'POST', '/v3/assets/direct-uploads', {
 		json: { filename: 'file', content_type: contentType, size_bytes: data.length, ...extra },
 	});
@@ -133,7 +178,11 @@ export async function directUpload(sb: Sandbox, data: Buffer, contentType: strin
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls fn until it returns a truthy value or the deadline passes. */
-export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 5000, everyMs = 20): Promise<T> {
+export async function until<T>(
+	fn: () => Promise<T> | T,
+	timeoutMs = 5000,
+	everyMs = 20,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
@@ -148,7 +197,12 @@ export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 5000, every
  * varied=true makes every chunk distinct (a fresh buffer each); false re-sends one immutable block, which
  * keeps the generator itself from allocating (memory tests).
  */
-export function generated(total: number, chunkSize = 1024 * 1024, onChunk?: (b: Buffer) => void, varied = true): Readable {
+export function generated(
+	total: number,
+	chunkSize = 1024 * 1024,
+	onChunk?: (b: Buffer) => void,
+	varied = true,
+): Readable {
 	const block = Buffer.alloc(chunkSize);
 	for (let i = 0; i < chunkSize; i++) block[i] = (i * 31 + 7) & 0xff;
 	let sent = 0;

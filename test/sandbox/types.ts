@@ -135,12 +135,7 @@ export interface AssetRecord {
 }
 
 export type SessionStatus =
-	| 'thinking'
-	| 'waiting_for_input'
-	| 'reviewing'
-	| 'generating'
-	| 'completed'
-	| 'failed';
+	'thinking' | 'waiting_for_input' | 'reviewing' | 'generating' | 'completed' | 'failed';
 
 export interface SessionMessage {
 	role: 'user' | 'model';
