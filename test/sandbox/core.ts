@@ -226,6 +226,8 @@ export class Core implements Sandbox {
 	} | null = null;
 	stopped = false;
 	servers: Server[] = [];
+	/** Bumped by reset(): deliveries started before a reset are not recorded after it. */
+	private generation = 0;
 
 	constructor(options: SandboxOptions = {}) {
 		this.opts = resolveOptions(options);
@@ -305,6 +307,7 @@ export class Core implements Sandbox {
 	}
 
 	reset(): void {
+		this.generation++;
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		this.sessionTimers.clear();
@@ -496,6 +499,7 @@ export class Core implements Sandbox {
 		};
 		const ac = new AbortController();
 		this.deliveryAborts.add(ac);
+		const generation = this.generation;
 		const p = (async () => {
 			let status = 0;
 			let error: string | undefined;
@@ -520,7 +524,7 @@ export class Core implements Sandbox {
 			} finally {
 				this.deliveryAborts.delete(ac);
 			}
-			if (this.stopped) return;
+			if (this.stopped || generation !== this.generation) return;
 			if (error && !this.opts.quiet) console.error(`[sandbox] callback to ${url} failed: ${error}`);
 			this.callbacks.push({
 				url,
