@@ -6,7 +6,8 @@
  * process output (n8n's logger at debug level), the sandbox's request log and journal of both
  * origins, what the sandbox stored from request bodies, and the binary data files written.
  */
-// n8n's logger reads its level once, when the harness builds it: log everything for this file.
+// n8n's logger reads its level once, when it is built: log everything for this file.
+const logLevelBefore = process.env.N8N_LOG_LEVEL;
 process.env.N8N_LOG_LEVEL = 'debug';
 
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
@@ -46,6 +49,8 @@ const FAST_CLOCK = {
 let sandbox: Sandbox;
 const sandboxLog: string[] = [];
 const output: string[] = [];
+/** What n8n's logger was asked to log: message and metadata (errors included), at every level. */
+const logged: string[] = [];
 const runs: WorkflowResult[] = [];
 const restores: Array<() => void> = [];
 
@@ -66,6 +71,15 @@ beforeAll(async () => {
 		});
 		restores.push(() => spy.mockRestore());
 	}
+	const logger = Container.get(Logger);
+	for (const level of ['error', 'warn', 'info', 'debug'] as const) {
+		const spy = jest
+			.spyOn(logger, level)
+			.mockImplementation((message: string, metadata?: unknown) => {
+				logged.push(`${level}: ${message} ${inspect(metadata, { depth: 12, showHidden: true })}`);
+			});
+		restores.push(() => spy.mockRestore());
+	}
 	sandbox = await start({
 		port: 0,
 		apiKey: KEY,
@@ -76,6 +90,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const restore of restores) restore();
+	if (logLevelBefore === undefined) delete process.env.N8N_LOG_LEVEL;
+	else process.env.N8N_LOG_LEVEL = logLevelBefore;
 	await sandbox.stop();
 	removeScratch();
 });
@@ -260,13 +276,14 @@ describe("the API key never appears outside the API origin's X-Api-Key header", 
 			...runs.flatMap((r) => strings(r.run)),
 			...runs.flatMap((r) => strings(r.error)),
 			...output,
+			...logged,
 			...sandboxLog,
 		].join('\n');
 		expect(observed.length).toBeGreaterThan(10_000);
 		expect(sandboxLog.length).toBeGreaterThan(20);
-		// n8n's own log lines (debug level) were captured, errors included
-		expect(output.join('\n')).toContain('Workflow execution finished with error');
-		expect(output.join('\n')).toContain('failed: HeyGen answered 401');
+		// n8n's own log calls (debug level) were captured, with the errors they carry
+		expect(logged.join('\n')).toContain('Workflow execution finished with error');
+		expect(logged.join('\n')).toContain('failed: HeyGen answered 401');
 		// the errors really are in what was scanned
 		expect(observed).toContain('authentication_failed');
 		expect(observed).toContain('Not retried automatically');
