@@ -18,6 +18,7 @@ import { buildPack, installIntoNodesDir, packTarball } from './lib/pack.mjs';
 import { Sandbox } from './lib/sandbox.mjs';
 import {
 	UserFacingError,
+	assertPortFree,
 	bold,
 	dim,
 	formatBytes,
@@ -84,6 +85,15 @@ async function main() {
 		log(dim('HEYGEN_API_KEY is set but ignored: the demo uses the local sandbox unless you pass --heygen.'));
 	}
 
+	// Fixed ports are checked first, so a clash fails in a second with a clear message.
+	const editorPort = Number(process.env.N8N_PORT ?? 5678);
+	if (keepEditor) await assertPortFree(editorPort, 'n8n editor for --editor', 'Stop the program using it (another n8n?), or pick another port: N8N_PORT=5679 npm run demo -- --editor');
+	const sandboxPort = Number(process.env.HEYGEN_SANDBOX_PORT ?? 0);
+	if (sandboxPort && !againstHeyGen) {
+		await assertPortFree(sandboxPort, 'HeyGen sandbox API', 'Stop the program using it, or unset HEYGEN_SANDBOX_PORT (a free port is picked by default).');
+		await assertPortFree(sandboxPort + 1, 'HeyGen sandbox storage origin', 'Stop the program using it, or choose another HEYGEN_SANDBOX_PORT.');
+	}
+
 	// The example workflows read and write /tmp/heygen-demo; one run at a time uses it.
 	const releaseLock = await acquireDemoDirLock();
 	cleanups.push(releaseLock);
@@ -99,7 +109,7 @@ async function main() {
 
 	let sandbox;
 	if (!target) {
-		sandbox = await step('Starting the HeyGen sandbox', () => Sandbox.start({ fast: mode === 'test', logFile: path.join(runDir, 'sandbox.log') }), { heartbeat: 0 });
+		sandbox = await step('Starting the HeyGen sandbox', () => Sandbox.start({ fast: mode === 'test', port: sandboxPort, logFile: path.join(runDir, 'sandbox.log') }), { heartbeat: 0 });
 		cleanups.push(() => sandbox.stop());
 		target = { kind: 'sandbox', apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey };
 		log(dim(`  API ${sandbox.apiUrl}, storage ${sandbox.storageUrl}, ${mode === 'test' ? 'fast clock' : 'demo clock (a video takes ≈ 15 s)'}`));
@@ -167,7 +177,7 @@ async function main() {
 	const failed = results.filter((r) => !r.ok);
 
 	if (keepEditor && failed.length === 0) {
-		await openEditor(n8n);
+		await openEditor(n8n, editorPort);
 	}
 	return failed.length === 0;
 }
@@ -302,8 +312,7 @@ function printSummary(results, { target, runDir, editor }) {
 	console.log(dim(`  logs: ${runDir}`));
 }
 
-async function openEditor(n8n) {
-	const port = Number(process.env.N8N_PORT ?? 5678);
+async function openEditor(n8n, port) {
 	await step(`Starting the n8n editor on http://127.0.0.1:${port}`, () => n8n.start({ port }), { heartbeat: 5_000 });
 	cleanups.push(() => n8n.stop());
 	const owner = await n8n.setupOwner({ email: 'demo@example.com', password: 'HeyGen-demo-1' });

@@ -100,18 +100,22 @@ export class N8n {
 	}
 
 	/**
-	 * `n8n execute --id=<id> --rawOutput`. Returns {ok, run, error, stdout}. n8n prints log lines
-	 * before the JSON; the run is the JSON document starting at the first line that begins with '{'.
+	 * `n8n execute --id=<id> --rawOutput`. Returns {ok, code, run, output}. n8n prints log lines
+	 * around the JSON of the run (IRun).
 	 */
 	async execute(workflowId, { timeoutMs = 300_000 } = {}) {
 		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs });
 		const out = res.stdout;
 		const lines = out.split('\n');
-		const first = lines.findIndex((l) => l.startsWith('{'));
+		// The JSON is printed with 2-space indentation, so it spans from a line that is exactly "{" to
+		// the next line that is exactly "}"; log lines can come before and after it (the task
+		// runner registers while the result is printed).
+		const first = lines.findIndex((l) => l === '{');
+		const last = first >= 0 ? lines.indexOf('}', first) : -1;
 		let runData;
-		if (first >= 0) {
+		if (first >= 0 && last > first) {
 			try {
-				runData = JSON.parse(lines.slice(first).join('\n'));
+				runData = JSON.parse(lines.slice(first, last + 1).join('\n'));
 			} catch {
 				/* not the run JSON */
 			}
