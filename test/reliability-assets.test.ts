@@ -369,12 +369,12 @@ describe('fault matrix: clear errors', () => {
 				{ operation: 'complete', options: sequential },
 			),
 		]);
-		// The messages of the two connection failures are n8n's generic connection texts today (the
-		// request, the origin and the attempt count are lost): see docs/reliability.md, "Known gaps".
+		const apiHost = new URL(sandbox.apiUrl).host;
+		const storageHost = new URL(sandbox.storageUrl).host;
 		expect(upload.output('HeyGen Assets').map(brief)).toMatchObject([
 			{
 				item: 0,
-				error: expect.any(String),
+				error: `Upload of "u0.png" failed: the connection to ${apiHost} timed out (after 3 attempts)`,
 				description: expect.stringContaining(
 					'No answer within the request timeout. Raise "Request Timeout" in the node options',
 				),
@@ -392,7 +392,7 @@ describe('fault matrix: clear errors', () => {
 		expect(direct.output('HeyGen Assets').map(brief)).toMatchObject([
 			{
 				item: 0,
-				error: expect.any(String),
+				error: `Upload of "d0.mp4" to storage failed: the connection to ${storageHost} was reset (after 3 attempts)`,
 				description: expect.stringContaining('Check the network between n8n and HeyGen'),
 			},
 			{

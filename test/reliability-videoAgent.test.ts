@@ -118,6 +118,7 @@ async function runAgent(count: number, parameters: INodeParameters) {
 function entries(method: string, path: RegExp): JournalEntry[] {
 	return sandbox.journal('api').filter((e) => e.method === method && path.test(e.path));
 }
+const apiHost = () => new URL(sandbox.apiUrl).host;
 const createCalls = () => entries('POST', /^\/v3\/video-agents$/);
 const sessionReads = () => entries('GET', /^\/v3\/video-agents\/sess_[^/]+$/);
 const videoReads = () => entries('GET', /^\/v3\/videos\/[^/]+$/);
@@ -208,10 +209,9 @@ describe('Video Agent create', () => {
 				description: expect.stringContaining(notRetried),
 				httpCode: '503',
 			},
-			// The message of a connection failure is n8n's generic text today: see "Known gaps".
 			{
 				item: 3,
-				error: expect.any(String),
+				error: `Creating the Video Agent session failed: the connection to ${apiHost()} was reset (after 1 attempt)`,
 				description: expect.stringContaining('Check the network between n8n and HeyGen'),
 			},
 			{
@@ -221,7 +221,7 @@ describe('Video Agent create', () => {
 			},
 			{
 				item: 5,
-				error: expect.any(String),
+				error: `Creating the Video Agent session failed: the connection to ${apiHost()} timed out (after 1 attempt)`,
 				description: expect.stringContaining(
 					'No answer within the request timeout. Raise "Request Timeout"',
 				),
@@ -247,7 +247,7 @@ describe('Video Agent create', () => {
 		expect(out.map(brief)).toMatchObject([
 			{
 				item: 0,
-				error: expect.any(String),
+				error: `Creating the Video Agent session failed: the connection to ${apiHost()} timed out (after 1 attempt)`,
 				description: expect.stringContaining('Request Timeout'),
 			},
 		]);
