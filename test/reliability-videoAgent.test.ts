@@ -169,7 +169,7 @@ describe('Video Agent create', () => {
 		expect(out.map((o) => o.json.session_id).sort()).toEqual([...sandbox.sessions.keys()].sort());
 	});
 
-	it('500, 502 (HTML), 503, connection reset, malformed JSON and a hang past "Request Timeout" are never re-sent: one clear error item each, in order', async () => {
+	it('500, 502 (HTML), 503, connection reset, malformed JSON, a hang past "Request Timeout" and 400 are never re-sent: one clear error item each, in order', async () => {
 		for (const fault of [
 			{ kind: 'status', status: 500 },
 			{ kind: 'status', status: 502 },
@@ -177,11 +177,12 @@ describe('Video Agent create', () => {
 			{ kind: 'drop' },
 			{ kind: 'malformed' },
 			{ kind: 'hang' },
+			{ kind: 'status', status: 400 },
 		] as Fault[]) {
 			arm(CREATE, fault);
 		}
 		// One item at a time: each create is sent exactly once, so item i meets fault i.
-		const out = await runAgent(7, {
+		const out = await runAgent(8, {
 			waitForCompletion: false,
 			options: { concurrency: 1, timeout: 1 },
 		});
@@ -226,8 +227,16 @@ describe('Video Agent create', () => {
 					'No answer within the request timeout. Raise "Request Timeout"',
 				),
 			},
-			{ item: 6, status: 'thinking' },
+			{
+				item: 6,
+				error:
+					'Creating the Video Agent session failed: HeyGen answered 400 invalid_parameter: Invalid request (sandbox fault).',
+				description: expect.stringContaining('Parameter: sandbox_fault.'),
+				httpCode: '400',
+			},
+			{ item: 7, status: 'thinking' },
 		]);
+		expect(out[6].json.description).not.toContain('Not retried automatically');
 		expect(createCalls().map((c) => c.fault ?? c.status)).toEqual([
 			'status:500',
 			'status:502',
@@ -235,6 +244,7 @@ describe('Video Agent create', () => {
 			'drop',
 			'malformed',
 			'hang',
+			'status:400',
 			200,
 		]);
 		expect(sandbox.sessions.size).toBe(1);
