@@ -7,9 +7,15 @@ import {
 } from 'n8n-workflow';
 
 import { parseFieldNames } from '../shared/binary';
-import { inputError } from '../shared/errors';
+import { asNodeError, inputError } from '../shared/errors';
 import { DEFAULT_CONCURRENCY, runUnits, type WorkUnit } from '../shared/items';
-import { optionsDescription, type AssetsOperation, type AssetsOptions } from './actions/common';
+import {
+	optionsDescription,
+	prepareFile,
+	type AssetsOperation,
+	type AssetsOptions,
+	type PreparedFile,
+} from './actions/common';
 import * as complete from './actions/complete.operation';
 import * as directUpload from './actions/directUpload.operation';
 import * as upload from './actions/upload.operation';
@@ -68,45 +74,50 @@ export class HeyGenAssets implements INodeType {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as AssetsOperation;
 		const options = this.getNodeParameter('options', 0, {}) as AssetsOptions;
+		const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-		// One unit of work per file (upload, directUpload) or per item (complete).
-		const units: Array<WorkUnit<{ itemIndex: number; field?: string }>> = [];
-		const invalid: Array<WorkUnit<{ itemIndex: number; field?: string }>> = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			if (operation === 'complete') {
-				units.push({ items: [itemIndex], input: { itemIndex } });
-				continue;
-			}
-			const fields = parseFieldNames(this.getNodeParameter('binaryPropertyName', itemIndex));
-			if (fields.length === 0) {
-				// Reported from inside the run so that "Continue On Fail" turns it into an error item.
-				const unit = { items: [itemIndex], input: { itemIndex } };
-				units.push(unit);
-				invalid.push(unit);
-				continue;
-			}
-			for (const field of fields) units.push({ items: [itemIndex], input: { itemIndex, field } });
+		if (operation === 'complete') {
+			const units = items.map((_, itemIndex) => ({ items: [itemIndex], input: itemIndex }));
+			const output = await runUnits(this, units, concurrency, async ({ input }) =>
+				await complete.execute.call(this, input, options),
+			);
+			return [output];
 		}
 
-		const output = await runUnits(
-			this,
-			units,
-			options.concurrency ?? DEFAULT_CONCURRENCY,
-			async (unit) => {
-				const { itemIndex, field } = unit.input;
-				if (invalid.includes(unit) || field === undefined) {
-					if (operation === 'complete') return await complete.execute.call(this, itemIndex, options);
-					throw inputError(
-						this,
-						`Item ${itemIndex}: "Input Data Field Name" is empty`,
-						'Enter the name of the binary field holding the file, usually "data".',
-						itemIndex,
-					);
+		// One unit of work per file. Every file is opened and checked before any is sent: a bad
+		// file stops the node before its good siblings are uploaded, or with "Continue On Fail"
+		// becomes its own error item in place.
+		const units: Array<WorkUnit<PreparedFile | Error>> = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const fields = parseFieldNames(this.getNodeParameter('binaryPropertyName', itemIndex));
+			if (fields.length === 0) {
+				const error = inputError(
+					this,
+					`Item ${itemIndex}: "Input Data Field Name" is empty`,
+					'Enter the name of the binary field holding the file, usually "data".',
+					itemIndex,
+				);
+				if (!this.continueOnFail()) throw error;
+				units.push({ items: [itemIndex], input: error });
+				continue;
+			}
+			for (const field of fields) {
+				let prepared: PreparedFile | Error;
+				try {
+					prepared = await prepareFile(this, itemIndex, field, operation, options);
+				} catch (error) {
+					prepared = asNodeError(this, error, itemIndex);
+					if (!this.continueOnFail()) throw prepared;
 				}
-				const run = operation === 'directUpload' ? directUpload.execute : upload.execute;
-				return await run.call(this, itemIndex, field, options);
-			},
-		);
+				units.push({ items: [itemIndex], input: prepared });
+			}
+		}
+
+		const send = operation === 'directUpload' ? directUpload.execute : upload.execute;
+		const output = await runUnits(this, units, concurrency, async ({ items: [itemIndex], input }) => {
+			if (input instanceof Error) throw input;
+			return await send.call(this, itemIndex, input, options);
+		});
 		return [output];
 	}
 }

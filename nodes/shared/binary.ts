@@ -88,7 +88,8 @@ async function readHead(stream: AsyncIterable<unknown> & { destroy(): void }): P
 	} finally {
 		stream.destroy();
 	}
-	return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
+	// A copy of just the head: in database mode the first chunk is the whole file.
+	return Buffer.concat(chunks, Math.min(length, SNIFF_BYTES));
 }
 
 function missingFieldError(context: IExecuteFunctions, itemIndex: number, field: string) {

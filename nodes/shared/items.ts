@@ -4,6 +4,7 @@
  * input when "Continue On Fail" is on (otherwise the first failure, by input order, stops the node).
  */
 import {
+	ManualExecutionCancelledError,
 	NodeApiError,
 	NodeOperationError,
 	type IBinaryKeyData,
@@ -77,6 +78,12 @@ export async function runUnits<T>(
 		},
 		anySignal(stop.signal, context.getExecutionCancelSignal()),
 	);
+
+	// Stopped by the user (or the execution timeout): report it as a cancellation, not as the
+	// abort error a wait or a request happened to throw.
+	if (context.getExecutionCancelSignal()?.aborted) {
+		throw new ManualExecutionCancelledError(context.getExecutionId());
+	}
 
 	const output: INodeExecutionData[] = [];
 	for (let u = 0; u < units.length; u++) {

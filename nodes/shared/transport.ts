@@ -268,7 +268,7 @@ function storageError(context: IExecuteFunctions, put: StoragePut, status: numbe
 	const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
 	const s3Message = /<Message>([^<]+)<\/Message>/.exec(text)?.[1];
 	const redirected = status >= 300 && status < 400;
-	return heyGenApiError(
+	const error = heyGenApiError(
 		context,
 		put.what,
 		status,
@@ -282,4 +282,10 @@ function storageError(context: IExecuteFunctions, put: StoragePut, status: numbe
 		},
 		put.itemIndex,
 	);
+	// The API's hints (key, permissions) do not apply: the storage server never sees the key.
+	if (status === 400 || status === 403) {
+		error.description =
+			'The storage server checks the signed upload (exact size and headers, an unused and unexpired URL); the API key is never sent there. Run the upload again; if it keeps failing, the file may have changed while it was being sent.';
+	}
+	return error;
 }

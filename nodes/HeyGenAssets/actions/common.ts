@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { BinaryFile } from '../../shared/binary';
+import { getBinaryFile, type BinaryFile } from '../../shared/binary';
 import { inputError } from '../../shared/errors';
 import { detectFileType, type SupportedMimeType } from '../../shared/fileType';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type OutputItem } from '../../shared/items';
@@ -68,6 +68,37 @@ export function requireSupportedType(
 		);
 	}
 	return detected.mimeType;
+}
+
+/** A file that passed every local check, ready to send. */
+export interface PreparedFile {
+	file: BinaryFile;
+	mimeType: SupportedMimeType;
+}
+
+/**
+ * Opens a file and runs every check that needs no network (present, not empty, a supported type,
+ * within Upload's size unless the auto switch is on). The node prepares all files before sending
+ * any, so a bad file never leaves its good siblings half uploaded.
+ */
+export async function prepareFile(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	operation: AssetsOperation,
+	options: AssetsOptions,
+): Promise<PreparedFile> {
+	const file = await getBinaryFile(context, itemIndex, field);
+	const mimeType = requireSupportedType(context, file, itemIndex);
+	if (operation === 'upload' && file.size > MULTIPART_MAX_BYTES && options.autoDirectUpload === false) {
+		throw inputError(
+			context,
+			`Item ${itemIndex}, field "${file.field}", file "${file.fileName}" is ${formatBytes(file.size)}; Upload takes at most 32 MB`,
+			'Use the Direct Upload operation for files over 32 MB (32,000,000 bytes), or turn on the option "Switch to Direct Upload Above 32 MB".',
+			itemIndex,
+		);
+	}
+	return { file, mimeType };
 }
 
 /** The output item of every operation: HeyGen's field names, plus a ready-made `file` entry. */

@@ -66,7 +66,14 @@ export async function execute(
 ): Promise<OutputItem[]> {
 	const raw = this.getNodeParameter('assetId', itemIndex);
 	if (typeof raw !== 'string' || !ASSET_ID.test(raw.trim())) {
-		const shown = typeof raw === 'string' ? `"${raw}"` : `a ${Array.isArray(raw) ? 'list' : typeof raw}`;
+		const shown =
+			typeof raw === 'string'
+				? `"${raw}"`
+				: Array.isArray(raw)
+					? 'a list'
+					: typeof raw === 'object'
+						? 'an object'
+						: `a ${typeof raw}`;
 		throw inputError(
 			this,
 			`Item ${itemIndex}: "Asset ID" is ${raw === '' || raw === undefined ? 'empty' : shown}, not a HeyGen asset id`,

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getBinaryFile, type BinaryFile } from '../../shared/binary';
+import type { BinaryFile } from '../../shared/binary';
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 import type { OutputItem } from '../../shared/items';
@@ -9,9 +9,9 @@ import {
 	assetOutput,
 	formatBytes,
 	newIdempotencyKey,
-	requireSupportedType,
 	timeoutMs,
 	type AssetsOptions,
+	type PreparedFile,
 } from './common';
 import { completeAsset } from './complete.operation';
 
@@ -119,10 +119,8 @@ function presignedHeaders(
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	field: string,
+	{ file, mimeType }: PreparedFile,
 	options: AssetsOptions,
 ): Promise<OutputItem[]> {
-	const file = await getBinaryFile(this, itemIndex, field);
-	const mimeType = requireSupportedType(this, file, itemIndex);
 	return [await directUploadFile(this, itemIndex, file, mimeType, options, 'directUpload')];
 }

@@ -1,18 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getBinaryFile, type BinaryFile } from '../../shared/binary';
-import { inputError } from '../../shared/errors';
+import type { BinaryFile } from '../../shared/binary';
 import type { OutputItem } from '../../shared/items';
 import { dataOf, heyGenApiRequest } from '../../shared/transport';
 import {
 	assetOutput,
-	formatBytes,
 	MULTIPART_MAX_BYTES,
 	newIdempotencyKey,
-	requireSupportedType,
 	timeoutMs,
 	type AssetData,
 	type AssetsOptions,
+	type PreparedFile,
 } from './common';
 import { directUploadFile } from './directUpload.operation';
 
@@ -75,21 +73,12 @@ async function uploadMultipart(
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	field: string,
+	{ file, mimeType }: PreparedFile,
 	options: AssetsOptions,
 ): Promise<OutputItem[]> {
-	const file = await getBinaryFile(this, itemIndex, field);
-	const mimeType = requireSupportedType(this, file, itemIndex);
 	if (file.size <= MULTIPART_MAX_BYTES) {
 		return [await uploadMultipart(this, itemIndex, file, mimeType, options)];
 	}
-	if (options.autoDirectUpload === false) {
-		throw inputError(
-			this,
-			`Item ${itemIndex}, field "${file.field}", file "${file.fileName}" is ${formatBytes(file.size)}; Upload takes at most 32 MB`,
-			'Use the Direct Upload operation for files over 32 MB (32,000,000 bytes), or turn on the option "Switch to Direct Upload Above 32 MB".',
-			itemIndex,
-		);
-	}
+	// Over 32 MB with the auto switch on (prepareFile rejected it otherwise).
 	return [await directUploadFile(this, itemIndex, file, mimeType, options, 'directUpload')];
 }

@@ -208,9 +208,22 @@ async function planCreate(
 	return { itemIndex, items, body, files, wait, options };
 }
 
-/** A 5xx on create is not retried: HeyGen may have started (and will charge) the video anyway. */
+/** Network failures where the request may have reached HeyGen (not: refused, name not resolved). */
+const SENT_CONNECTION_FAILURES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE'];
+
+/**
+ * Create is never re-sent after a 5xx, a lost connection or an unreadable answer: HeyGen may have
+ * started (and will charge) the video anyway, so the error says so.
+ */
 function explainCreateFailure(error: unknown): unknown {
-	if (error instanceof NodeApiError && Number(error.httpCode) >= 500) {
+	if (!(error instanceof NodeApiError)) return error;
+	const status = Number(error.httpCode);
+	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)?.connection_error;
+	const mayHaveStarted =
+		status >= 500 ||
+		(status >= 200 && status < 300) ||
+		(typeof connection === 'string' && SENT_CONNECTION_FAILURES.includes(connection));
+	if (mayHaveStarted) {
 		error.description = [
 			error.description,
 			'Not retried automatically: creating a video is not idempotent, so HeyGen may have started it anyway. Check your Video Agent sessions in HeyGen before running again, to avoid a duplicate (and a double charge).',

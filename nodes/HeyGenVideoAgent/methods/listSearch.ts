@@ -12,6 +12,9 @@ import type {
 
 import { heyGenApiRequest } from '../../shared/transport';
 
+/** Per-request timeout of the pickers' list searches. */
+const LIST_TIMEOUT_MS = 10_000;
+
 interface ListSource {
 	path: string;
 	qs?: IDataObject;
@@ -66,6 +69,8 @@ async function search(
 			qs: { ...qs, limit, ...(cursor ? { token: cursor } : {}) },
 			retry: 'safe',
 			what: `Listing ${spec.what}`,
+			// A dropdown is waiting: fail fast rather than keep the editor spinning for minutes.
+			timeoutMs: LIST_TIMEOUT_MS,
 		});
 		const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
 		for (const entry of data) {
