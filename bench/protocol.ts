@@ -43,9 +43,14 @@ export interface StoreJob {
 
 /** One measured upload of one file (items 1, 2, 5 and the chunk-size sweep). */
 export interface SingleJob {
-	scenario: 'packDirect' | 'packUpload' | 'httpNode';
+	/** nodeStream: plain Node.js, no n8n — fs.createReadStream(file) piped into http.request */
+	scenario: 'packDirect' | 'packUpload' | 'httpNode' | 'nodeStream';
 	server: ServerInfo;
 	binary: StoredBinary;
+	/** the original file (nodeStream reads it directly) */
+	file?: string;
+	/** measure the same upload a second time in the same process (`again`) */
+	again?: boolean;
 	chunkPolicy?: ChunkPolicy;
 	/** item 5: use the stand-in instead of n8n-nodes-base even when e2e is installed */
 	forceStandIn?: boolean;
@@ -62,6 +67,8 @@ export interface ManyJob {
 	/** also time the same requests without the pack (item 4's baselines) */
 	rawBaselines: boolean;
 	chunkPolicy?: ChunkPolicy;
+	/** the pack runs again under each of these policies (emulated pack changes), keys `pack:<c>@<name>` */
+	variants?: Array<{ name: string; policy: ChunkPolicy; concurrencies: Array<number | null> }>;
 }
 
 export type WorkerJob = StoreJob | SingleJob | ManyJob;
@@ -94,6 +101,8 @@ export interface SingleResult extends Measurement {
 	/** what the baseline node was (item 5) */
 	baseline?: string;
 	assetId?: string;
+	/** the second upload in the same process, when the job asked for it */
+	again?: Measurement;
 }
 
 export interface ManyResult {

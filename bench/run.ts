@@ -70,7 +70,18 @@ interface Config {
 	out: string;
 	/** applied to every pack run: emulates a change to the pack without editing it (see ChunkPolicy) */
 	policy?: ChunkPolicy;
+	/** items 3 and 4 also run the pack with PROPOSED_READS (emulated), for before/after numbers */
+	proposed: boolean;
 }
+
+/**
+ * The change to nodes/shared/binary.ts that items 3 and 4 measure next to the current code: the
+ * type-sniffing read asks for 4 KiB instead of STREAM_CHUNK_BYTES, and the body stream's chunk size
+ * is capped at the file's size (n8n's file stream allocates a full chunk for every read, even for a
+ * 1 KiB file, so each small item allocated 2–3 MiB that only a major GC frees).
+ */
+const PROPOSED_READS: ChunkPolicy = { headBytes: 4096, capToFile: true };
+const PROPOSED_LABEL = 'proposed read sizes (emulated)';
 
 function usage(message?: string): never {
 	if (message) process.stderr.write(`bench: ${message}\n`);
@@ -99,6 +110,7 @@ function parseArgs(argv: string[]): Config {
 			: [64 * 1024, 256 * 1024, MiB, 2 * MiB, 4 * MiB, 8 * MiB],
 		only: new Set<Item>(quick ? ITEMS.filter((item) => item !== 'profile') : ITEMS),
 		keep: false,
+		proposed: true,
 		out: quick
 			? join(ROOT, '.scratch', 'bench', 'BENCHMARKS.quick.md')
 			: join(ROOT, 'BENCHMARKS.md'),
@@ -120,6 +132,12 @@ function parseArgs(argv: string[]): Config {
 				break;
 			case '--sweep':
 				config.sweep = value().split(',').map(parseSize);
+				break;
+			case '--sweep-runs':
+				config.sweepRuns = Number(value());
+				break;
+			case '--no-proposed':
+				config.proposed = false;
 				break;
 			case '--only': {
 				const items = value().split(',');
@@ -263,6 +281,8 @@ interface BigUpload {
 	pack: Array<Measured<SingleResult>>;
 	http: Array<Measured<SingleResult>>;
 	curl: Array<Measured<CurlResult>>;
+	/** plain Node.js (sink only): the floor for any Node client */
+	plain: Array<Measured<SingleResult>>;
 }
 
 async function measuredOnFarEnd<T>(
@@ -286,7 +306,10 @@ function mibps(bytes: number, seconds: number): number {
 }
 
 function describe(result: SingleResult): string {
-	return `${result.seconds.toFixed(2)} s, ${mibps(result.bytes, result.seconds).toFixed(0)} MiB/s, RSS +${(result.peakRssGrowthBytes / MiB).toFixed(1)} MiB`;
+	const again = result.again
+		? ` (again in the same process: +${(result.again.peakRssGrowthBytes / MiB).toFixed(1)} MiB)`
+		: '';
+	return `${result.seconds.toFixed(2)} s, ${mibps(result.bytes, result.seconds).toFixed(0)} MiB/s, RSS +${(result.peakRssGrowthBytes / MiB).toFixed(1)} MiB${again}`;
 }
 
 /** Items 1 and 5 (and curl -T), interleaved run by run so that load drift hits all of them alike. */
@@ -297,12 +320,14 @@ async function bigUploads(
 	binary: StoredBinary,
 ): Promise<Map<string, BigUpload>> {
 	const out = new Map<string, BigUpload>(
-		ends.map((end) => [end.info.kind, { pack: [], http: [], curl: [] }]),
+		ends.map((end) => [end.info.kind, { pack: [], http: [], curl: [], plain: [] }]),
 	);
 	const single = (server: ServerInfo, scenario: SingleJob['scenario']): SingleJob => ({
 		scenario,
 		server,
 		binary,
+		file,
+		again: scenario !== 'httpNode',
 		...(scenario === 'httpNode' ? {} : { chunkPolicy: config.policy }),
 	});
 	for (let run = 1; run <= config.runs; run++) {
@@ -317,6 +342,15 @@ async function bigUploads(
 				);
 				series.pack.push(pack);
 				log(`${tag} pack direct upload ${describe(pack.result)}`);
+				if (end.info.kind === 'sink') {
+					const plain = await measuredOnFarEnd(
+						end,
+						() => runWorker<SingleResult>(single(end.info, 'nodeStream')),
+						config.bigBytes,
+					);
+					series.plain.push(plain);
+					log(`${tag} plain Node.js stream ${describe(plain.result)}`);
+				}
 				if (CURL) {
 					const curl = await measuredOnFarEnd(
 						end,
@@ -611,8 +645,8 @@ function report(
 			'',
 			`Item 5 baseline: ${results.httpBaseline ?? 'not run'}.`,
 			'',
-			'| far end | client | time (s) | throughput (MiB/s) | peak RSS growth (MiB) | CPU (s per GiB) | far end CPU (s per GiB) | pack throughput ÷ this |',
-			'|---|---|---|---|---|---|---|---|',
+			'| far end | client | time (s) | throughput (MiB/s) | peak RSS growth (MiB) | same upload again, same process: RSS growth (MiB) | CPU (s per GiB) | far end CPU (s per GiB) | pack throughput ÷ this |',
+			'|---|---|---|---|---|---|---|---|---|',
 		);
 		for (const [kind, series] of results.big) {
 			const packSeconds = pick(series.pack, (m) => m.result.seconds);
@@ -630,8 +664,14 @@ function report(
 				const speedup = client.startsWith('**HeyGen')
 					? '—'
 					: ratioCell(seconds, packSeconds.slice(0, seconds.length));
+				const again = list
+					.map((m) => (m.result as Partial<SingleResult>).again)
+					.filter((a) => a !== undefined);
+				const againCell = again.length
+					? cell(spread(again.map((a) => mb(a.peakRssGrowthBytes))), 1)
+					: '–';
 				add(
-					`| ${kind} | ${client} | ${cell(spread(seconds))} | ${cell(spread(throughput), 0)} | ${rss} | ${cpu} | ${cell(farCpu)} | ${speedup} |`,
+					`| ${kind} | ${client} | ${cell(spread(seconds))} | ${cell(spread(throughput), 0)} | ${rss} | ${againCell} | ${cpu} | ${cell(farCpu)} | ${speedup} |`,
 				);
 			};
 			const rssOf = (list: Array<Measured<SingleResult>>) =>
@@ -652,6 +692,12 @@ function report(
 				rssOf(series.http),
 				cpuOf(series.http),
 			);
+			row(
+				`plain Node.js, no n8n: \`fs.createReadStream\` (${formatBytes(STREAM_CHUNK_BYTES)} chunks) → \`http.request\``,
+				series.plain,
+				rssOf(series.plain),
+				cpuOf(series.plain),
+			);
 		}
 		add('');
 		add(
@@ -664,16 +710,18 @@ function report(
 			for (const [client, list] of [
 				['HeyGen Assets → Direct Upload', series.pack],
 				['HTTP Request node (item 5)', series.http],
+				['plain Node.js stream', series.plain],
 			] as const) {
 				if (list.length === 0) continue;
 				const r = list.map((m) => m.result);
-				const asked = [
-					...new Set(
-						r
-							.flatMap((x) => x.requestedChunkBytes)
-							.map((c) => (c === null ? 'default (64 KiB)' : formatBytes(c))),
-					),
-				].join(', ');
+				const asked =
+					[
+						...new Set(
+							r
+								.flatMap((x) => x.requestedChunkBytes)
+								.map((c) => (c === null ? 'default (64 KiB)' : formatBytes(c))),
+						),
+					].join(', ') || 'n/a (reads the file itself)';
 				add(
 					`| ${kind} | ${client} | ${cell(spread(pick(r, (x) => mb(x.peakHeapUsedGrowthBytes))), 1)} | ${cell(spread(pick(r, (x) => mb(x.peakArrayBuffersGrowthBytes))), 1)} | ${cell(spread(pick(r, (x) => x.gcCount)), 0)} (${cell(spread(pick(r, (x) => x.majorGcCount)), 0)}) | ${cell(spread(pick(r, (x) => x.gcPauseSeconds)))} | ${asked} |`,
 				);
@@ -807,72 +855,80 @@ function report(
 
 	// ---- item 3
 	if (results.many) {
-		const seq = results.many.get('pack:1');
+		const many = results.many;
+		const variantOf = (key: string) => (key.includes('@') ? key.slice(key.indexOf('@') + 1) : '');
+		const baseKey = (key: string) => key.split('@')[0];
+		/** the concurrency-1 series a row is compared with: same variant */
+		const seqFor = (key: string) =>
+			many.get(variantOf(key) ? `pack:1@${variantOf(key)}` : 'pack:1');
+		const labelFor = (key: string, concurrency: number | null) =>
+			(baseKey(key) === 'pack:default'
+				? `default concurrency (${DEFAULT_CONCURRENCY})`
+				: `concurrency ${concurrency}`) + (variantOf(key) ? `, ${variantOf(key)}` : '');
 		add(
 			`## 3. ${config.manyCount} files of ${formatBytes(config.manyBytes)}, Upload, sandbox adding ${config.latencyMs} ms per API request`,
 			'',
 			'| HeyGen Assets | wall time (s) | files per second | speed-up over concurrency 1 |',
 			'|---|---|---|---|',
 		);
-		for (const [key, series] of results.many) {
-			const label =
-				key === 'pack:default'
-					? `default concurrency (${DEFAULT_CONCURRENCY})`
-					: `concurrency ${series.concurrency}`;
+		const keys = [...many.keys()].sort((x, y) => Number(x.includes('@')) - Number(y.includes('@')));
+		for (const key of keys) {
+			const series = many.get(key)!;
+			const seq = seqFor(key);
 			add(
-				`| ${label} | ${cell(spread(series.seconds))} | ${cell(spread(series.seconds.map((s) => series.items / s)), 1)} | ${seq && key !== 'pack:1' ? ratioCell(seq.seconds, series.seconds) : '—'} |`,
+				`| ${labelFor(key, series.concurrency)} | ${cell(spread(series.seconds))} | ${cell(spread(series.seconds.map((s) => series.items / s)), 1)} | ${seq && baseKey(key) !== 'pack:1' ? ratioCell(seq.seconds, series.seconds) : '—'} |`,
 			);
 		}
 		add(
 			'',
-			`Each file is one request, so concurrency c can at best divide the time by c; the default concurrency bounds the speed-up at ${DEFAULT_CONCURRENCY}×.`,
+			`Each file is one request, so concurrency c can at best divide the time by c: with the default concurrency the speed-up is bounded by ${DEFAULT_CONCURRENCY}×, and reaches it only if nothing but the latency costs time. Rows marked "${PROPOSED_LABEL}" run the same node with the read sizes of the change proposed in the notes below, emulated by the worker (bench/worker.ts, ChunkPolicy).`,
 			'',
 		);
-		const def = results.many.get('pack:default');
-		if (seq && def) {
-			const r = ratio(seq.seconds, def.seconds);
+		for (const key of keys) {
+			const series = many.get(key)!;
+			const seq = seqFor(key);
+			if (!seq || baseKey(key) === 'pack:1') continue;
+			const r = ratio(seq.seconds, series.seconds);
+			const isDefault = baseKey(key) === 'pack:default' && !variantOf(key);
 			goals.push({
-				text: `3: default concurrency (${DEFAULT_CONCURRENCY}) ≥ 4× faster than concurrency 1`,
+				text: `3${isDefault ? '' : ' (for comparison)'}: ${labelFor(key, series.concurrency)} ≥ 4× faster than concurrency 1`,
 				pass: r >= 4,
 				measured: `${r.toFixed(2)}×`,
 			});
-			for (const [key, series] of results.many) {
-				if (key === 'pack:1' || key === 'pack:default') continue;
-				const rc = ratio(seq.seconds, series.seconds);
-				goals.push({
-					text: `3 (for comparison): concurrency ${series.concurrency} ≥ 4× faster than concurrency 1`,
-					pass: rc >= 4,
-					measured: `${rc.toFixed(2)}×`,
-				});
-			}
 		}
 	}
 
 	// ---- item 4
 	if (results.tiny) {
-		const raw = results.tiny.get('raw:new');
+		const tiny = results.tiny;
+		const raw = tiny.get('raw:new');
 		add(
 			`## 4. Per-item overhead: ${config.tinyCount} uploads of ${formatBytes(config.tinyBytes)}, sandbox without latency`,
 			'',
-			'All sequential except the last row. Overhead = time per item minus the raw round trip per item (first row), i.e. what n8n and the pack add to each item.',
+			'Sequential unless the row says otherwise. Overhead = time per item minus the raw round trip per item (first row), i.e. what n8n and the pack add to each item.',
 			'',
 			'| client | total (s) | per item (ms) | overhead per item (ms) |',
 			'|---|---|---|---|',
 		);
-		const order = ['raw:new', 'raw:keepalive', 'helper', 'pack:1', 'pack:default'];
+		const order = ['raw:new', 'raw:keepalive', 'helper'];
+		for (const key of ['pack:1', 'pack:default']) {
+			order.push(key, ...[...tiny.keys()].filter((k) => k.startsWith(`${key}@`)));
+		}
 		for (const key of order) {
-			const series = results.tiny.get(key);
+			const series = tiny.get(key);
 			if (!series) continue;
 			const perItem = series.seconds.map((s) => (s * 1000) / series.items);
 			const overhead = raw
 				? series.seconds.map((s, i) => ((s - raw.seconds[i]) * 1000) / series.items)
 				: [];
-			const label =
-				key === 'pack:default'
-					? `HeyGen Assets, default concurrency (${DEFAULT_CONCURRENCY})`
-					: series.label;
+			const label = key.startsWith('pack:default')
+				? series.label.replace(
+						'default concurrency',
+						`default concurrency (${DEFAULT_CONCURRENCY})`,
+					)
+				: series.label;
 			add(
-				`| ${key.startsWith('pack') ? `**${label}**` : label} | ${cell(spread(series.seconds))} | ${cell(spread(perItem), 2)} | ${key === 'raw:new' ? '—' : cell(spread(overhead), 2)} |`,
+				`| ${key === 'pack:1' || key === 'pack:default' ? `**${label}**` : label} | ${cell(spread(series.seconds))} | ${cell(spread(perItem), 2)} | ${key === 'raw:new' ? '—' : cell(spread(overhead), 2)} |`,
 			);
 		}
 		add('');
@@ -970,6 +1026,9 @@ async function main(): Promise<void> {
 					sizeBytes: config.manyBytes,
 					concurrencies: config.manyConcurrencies,
 					rawBaselines: false,
+					variants: config.proposed
+						? [{ name: PROPOSED_LABEL, policy: PROPOSED_READS, concurrencies: [1, null] }]
+						: undefined,
 				},
 				'item 3',
 			);
@@ -984,6 +1043,9 @@ async function main(): Promise<void> {
 					sizeBytes: config.tinyBytes,
 					concurrencies: [1, null],
 					rawBaselines: true,
+					variants: config.proposed
+						? [{ name: PROPOSED_LABEL, policy: PROPOSED_READS, concurrencies: [1, null] }]
+						: undefined,
 				},
 				'item 4',
 			);
