@@ -6,7 +6,15 @@
 //   node e2e/run.mjs test [--no-browser]
 //
 // Run through `npm run demo` / `npm run test:e2e`, which install what is missing first (e2e/setup.sh).
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { chromiumPath, editorCheck, serverChecks } from './lib/editor-check.mjs';
@@ -36,7 +44,9 @@ import {
 const args = process.argv.slice(2);
 const mode = args[0];
 if (mode !== 'demo' && mode !== 'test') {
-	console.error('usage: node e2e/run.mjs demo [--heygen] [--editor] [--only 1,3] | test [--no-browser]');
+	console.error(
+		'usage: node e2e/run.mjs demo [--heygen] [--editor] [--only 1,3] | test [--no-browser]',
+	);
 	process.exit(2);
 }
 const flag = (name) => args.includes(name);
@@ -72,63 +82,131 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 async function main() {
 	const runDir = freshRunDir(mode);
-	log(`${bold(mode === 'demo' ? 'HeyGen for n8n: demo' : 'HeyGen for n8n: end-to-end tests')} in a real n8n ${N8N_VERSION} ${dim(`(scratch: ${path.relative(process.cwd(), runDir) || runDir})`)}`);
+	log(
+		`${bold(mode === 'demo' ? 'HeyGen for n8n: demo' : 'HeyGen for n8n: end-to-end tests')} in a real n8n ${N8N_VERSION} ${dim(`(scratch: ${path.relative(process.cwd(), runDir) || runDir})`)}`,
+	);
 
 	// --- target ------------------------------------------------------------------------------
 	let target;
 	if (againstHeyGen) {
 		const apiKey = process.env.HEYGEN_API_KEY?.trim();
-		if (!apiKey) throw new UserFacingError('--heygen needs your key in HEYGEN_API_KEY (HeyGen → Settings → API).');
-		target = { kind: 'heygen', apiUrl: (process.env.HEYGEN_BASE_URL ?? 'https://api.heygen.com').replace(/\/+$/, ''), apiKey };
-		log(yellow(`Running against HeyGen at ${target.apiUrl}: this uploads files and creates real videos on your account.`));
+		if (!apiKey)
+			throw new UserFacingError(
+				'--heygen needs your key in HEYGEN_API_KEY (HeyGen → Settings → API).',
+			);
+		target = {
+			kind: 'heygen',
+			apiUrl: (process.env.HEYGEN_BASE_URL ?? 'https://api.heygen.com').replace(/\/+$/, ''),
+			apiKey,
+		};
+		log(
+			yellow(
+				`Running against HeyGen at ${target.apiUrl}: this uploads files and creates real videos on your account.`,
+			),
+		);
 	} else if (process.env.HEYGEN_API_KEY && mode === 'demo') {
-		log(dim('HEYGEN_API_KEY is set but ignored: the demo uses the local sandbox unless you pass --heygen.'));
+		log(
+			dim(
+				'HEYGEN_API_KEY is set but ignored: the demo uses the local sandbox unless you pass --heygen.',
+			),
+		);
 	}
 
 	// Fixed ports are checked first, so a clash fails in a second with a clear message.
 	const editorPort = Number(process.env.N8N_PORT ?? 5678);
-	if (keepEditor) await assertPortFree(editorPort, 'n8n editor for --editor', 'Stop the program using it (another n8n?), or pick another port: N8N_PORT=5679 npm run demo -- --editor');
+	if (keepEditor)
+		await assertPortFree(
+			editorPort,
+			'n8n editor for --editor',
+			'Stop the program using it (another n8n?), or pick another port: N8N_PORT=5679 npm run demo -- --editor',
+		);
 	const sandboxPort = Number(process.env.HEYGEN_SANDBOX_PORT ?? 0);
 	if (sandboxPort && !againstHeyGen) {
-		await assertPortFree(sandboxPort, 'HeyGen sandbox API', 'Stop the program using it, or unset HEYGEN_SANDBOX_PORT (a free port is picked by default).');
-		await assertPortFree(sandboxPort + 1, 'HeyGen sandbox storage origin', 'Stop the program using it, or choose another HEYGEN_SANDBOX_PORT.');
+		await assertPortFree(
+			sandboxPort,
+			'HeyGen sandbox API',
+			'Stop the program using it, or unset HEYGEN_SANDBOX_PORT (a free port is picked by default).',
+		);
+		await assertPortFree(
+			sandboxPort + 1,
+			'HeyGen sandbox storage origin',
+			'Stop the program using it, or choose another HEYGEN_SANDBOX_PORT.',
+		);
 	}
 
 	// The example workflows read and write /tmp/heygen-demo; one run at a time uses it.
 	const releaseLock = await acquireDemoDirLock();
 	cleanups.push(releaseLock);
 
-	const files = await step('Generating the input files in /tmp/heygen-demo', async () => prepareDemoFiles(DEMO_DIR), { heartbeat: 0 });
+	const largeVideoFrom = process.env.HEYGEN_DEMO_VIDEO;
+	if (largeVideoFrom && !existsSync(largeVideoFrom))
+		throw new UserFacingError(`HEYGEN_DEMO_VIDEO=${largeVideoFrom}: no such file.`);
+	if (againstHeyGen && !largeVideoFrom)
+		log(
+			yellow(
+				'Example 2 uploads a generated 40 MiB MP4-headed file that is not a playable video; HeyGen may refuse it. Set HEYGEN_DEMO_VIDEO=/path/to/a/real.mp4 (over 32 MB) to upload a real one.',
+			),
+		);
+	const files = await step(
+		'Generating the input files in /tmp/heygen-demo',
+		async () => prepareDemoFiles(DEMO_DIR, { largeVideoFrom }),
+		{ heartbeat: 0 },
+	);
 	cleanups.push(() => rmSync(files.largeVideo, { force: true }));
-	log(dim(`  image.png ${formatBytes(statSync(files.image).size)}, brief.pdf ${formatBytes(statSync(files.pdf).size)}, voiceover.wav ${formatBytes(statSync(files.audio).size)}, large-video.mp4 ${formatBytes(statSync(files.largeVideo).size)}, inbox/ 2 files`));
+	log(
+		dim(
+			`  image.png ${formatBytes(statSync(files.image).size)}, brief.pdf ${formatBytes(statSync(files.pdf).size)}, voiceover.wav ${formatBytes(statSync(files.audio).size)}, large-video.mp4 ${formatBytes(statSync(files.largeVideo).size)}, inbox/ 2 files`,
+		),
+	);
 
 	const buildLog = path.join(runDir, 'build.log');
 	await step('Building the pack (npm run build)', () => buildPack(buildLog));
-	const tarball = await step('Packing it (npm pack)', () => packTarball(runDir, buildLog), { heartbeat: 0 });
+	const tarball = await step('Packing it (npm pack)', () => packTarball(runDir, buildLog), {
+		heartbeat: 0,
+	});
 	log(dim(`  ${path.basename(tarball.file)}: ${tarball.files.length} files`));
 
 	let sandbox;
 	if (!target) {
-		sandbox = await step('Starting the HeyGen sandbox', () => Sandbox.start({ fast: mode === 'test', port: sandboxPort, logFile: path.join(runDir, 'sandbox.log') }), { heartbeat: 0 });
+		sandbox = await step(
+			'Starting the HeyGen sandbox',
+			() =>
+				Sandbox.start({
+					fast: mode === 'test',
+					port: sandboxPort,
+					logFile: path.join(runDir, 'sandbox.log'),
+				}),
+			{ heartbeat: 0 },
+		);
 		cleanups.push(() => sandbox.stop());
 		target = { kind: 'sandbox', apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey };
-		log(dim(`  API ${sandbox.apiUrl}, storage ${sandbox.storageUrl}, ${mode === 'test' ? 'fast clock' : 'demo clock (a video takes ≈ 15 s)'}`));
+		log(
+			dim(
+				`  API ${sandbox.apiUrl}, storage ${sandbox.storageUrl}, ${mode === 'test' ? 'fast clock' : 'demo clock (a video takes ≈ 15 s)'}`,
+			),
+		);
 	}
 
 	const n8n = new N8n({ runDir, filesDir: DEMO_DIR });
 	await installInto(n8n, tarball, buildLog);
 	await step('n8n: first start (database migrations) + importing the credential', () =>
-		n8n.importCredentials([{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } }]),
+		n8n.importCredentials([
+			{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } },
+		]),
 	);
 	const selected = EXAMPLES.filter((_, i) => !only || only.includes(i + 1));
-	await step(`n8n: importing ${selected.length} example workflow${selected.length > 1 ? 's' : ''} from examples/`, async () => {
-		await n8n.importWorkflows(selected.map((ex) => loadExample(ex.file)));
-		const listed = await n8n.listWorkflows();
-		for (const ex of selected) {
-			const wf = loadExample(ex.file);
-			if (!listed.some((w) => w.id === wf.id)) throw new Error(`n8n does not list the imported workflow ${wf.id} (${wf.name})`);
-		}
-	});
+	await step(
+		`n8n: importing ${selected.length} example workflow${selected.length > 1 ? 's' : ''} from examples/`,
+		async () => {
+			await n8n.importWorkflows(selected.map((ex) => loadExample(ex.file)));
+			const listed = await n8n.listWorkflows();
+			for (const ex of selected) {
+				const wf = loadExample(ex.file);
+				if (!listed.some((w) => w.id === wf.id))
+					throw new Error(`n8n does not list the imported workflow ${wf.id} (${wf.name})`);
+			}
+		},
+	);
 
 	// --- run the examples --------------------------------------------------------------------
 	const results = [];
@@ -136,9 +214,13 @@ async function main() {
 		const wf = loadExample(ex.file);
 		const n = EXAMPLES.indexOf(ex) + 1;
 		if (sandbox) await sandbox.clearJournal();
-		const res = await step(`Example ${n}: ${ex.title} (n8n execute --id=${wf.id})`, () => n8n.execute(wf.id, { timeoutMs: target.kind === 'heygen' ? 3_600_000 : 300_000 }), {
-			heartbeat: 10_000,
-		});
+		const res = await step(
+			`Example ${n}: ${ex.title} (n8n execute --id=${wf.id})`,
+			() => n8n.execute(wf.id, { timeoutMs: target.kind === 'heygen' ? 3_600_000 : 300_000 }),
+			{
+				heartbeat: 10_000,
+			},
+		);
 		results.push(await verify(ex, n, res, { files, sandbox, target, n8n }));
 	}
 
@@ -152,19 +234,43 @@ async function main() {
 	if (mode === 'test') {
 		// n8n as a server on the same user folder: REST checks, the schedule, and the editor.
 		await n8n.cli(['publish:workflow', '--id=heygenExample04']);
-		await step('n8n start (editor server) until /healthz/readiness', () => n8n.start(), { heartbeat: 5_000 });
+		await step('n8n start (editor server) until /healthz/readiness', () => n8n.start(), {
+			heartbeat: 5_000,
+		});
 		cleanups.push(() => n8n.stop());
-		await step('Owner account through the REST API (POST /rest/owner/setup, /rest/login)', () => n8n.setupOwner(), { heartbeat: 0 });
-		results.push(await step('REST checks: types, icon, credential test, active schedule', () =>
-			serverChecks({ n8n, credential: CREDENTIAL, target, scheduledWorkflowId: 'heygenExample04' }), { heartbeat: 0 }));
+		await step(
+			'Owner account through the REST API (POST /rest/owner/setup, /rest/login)',
+			() => n8n.setupOwner(),
+			{ heartbeat: 0 },
+		);
+		results.push(
+			await step(
+				'REST checks: types, icon, credential test, active schedule',
+				() =>
+					serverChecks({
+						n8n,
+						credential: CREDENTIAL,
+						target,
+						scheduledWorkflowId: 'heygenExample04',
+					}),
+				{ heartbeat: 0 },
+			),
+		);
 		if (flag('--no-browser')) log(yellow('SKIP editor check in a browser: --no-browser'));
-		else if (!chromiumPath()) log(yellow("SKIP editor check in a browser: Chromium not found (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)"));
+		else if (!chromiumPath())
+			log(
+				yellow(
+					'SKIP editor check in a browser: Chromium not found (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)',
+				),
+			);
 		else {
 			editor = await editorCheck({
 				n8n,
 				runDir,
 				workflow: loadExample('03-files-to-video-agent.json'),
-				otherWorkflows: EXAMPLES.filter((e) => e.file !== '03-files-to-video-agent.json').map((e) => loadExample(e.file)),
+				otherWorkflows: EXAMPLES.filter((e) => e.file !== '03-files-to-video-agent.json').map((e) =>
+					loadExample(e.file),
+				),
 				credential: CREDENTIAL,
 			});
 			results.push(editor.result);
@@ -183,10 +289,16 @@ async function main() {
 }
 
 async function installInto(n8n, tarball, buildLog) {
-	const pkg = await step("Installing the pack into n8n's nodes folder (npm install <tarball>, as users do)", () =>
-		installIntoNodesDir(n8n.nodesDir, tarball.file, buildLog),
-	{ heartbeat: 0 });
-	log(dim(`  ${pkg.name}@${pkg.version} → ${n8n.nodesDir}/node_modules (nodes: ${(pkg.n8n?.nodes ?? []).map((p) => path.basename(p, '.node.js')).join(', ')})`));
+	const pkg = await step(
+		"Installing the pack into n8n's nodes folder (npm install <tarball>, as users do)",
+		() => installIntoNodesDir(n8n.nodesDir, tarball.file, buildLog),
+		{ heartbeat: 0 },
+	);
+	log(
+		dim(
+			`  ${pkg.name}@${pkg.version} → ${n8n.nodesDir}/node_modules (nodes: ${(pkg.n8n?.nodes ?? []).map((p) => path.basename(p, '.node.js')).join(', ')})`,
+		),
+	);
 	return pkg;
 }
 
@@ -196,8 +308,23 @@ async function verify(ex, n, res, { files, sandbox, target, n8n }) {
 		const why = runError(res.run) ?? lastLines(res.output);
 		return { ...base, ok: false, failures: [`the workflow failed in n8n: ${why}`] };
 	}
-	const { checks, summary } = await ex.verify({ run: res.run, files, sandbox, outputDir: files.output, targetIsSandbox: target.kind === 'sandbox', n8n });
-	return { ...base, ok: checks.failed.length === 0, failures: checks.failed.map((f) => `${f.what}${f.detail !== undefined ? ` (got ${f.detail})` : ''}`), checks: checks.results.length, summary };
+	const { checks, summary } = await ex.verify({
+		run: res.run,
+		files,
+		sandbox,
+		outputDir: files.output,
+		targetIsSandbox: target.kind === 'sandbox',
+		n8n,
+	});
+	return {
+		...base,
+		ok: checks.failed.length === 0,
+		failures: checks.failed.map(
+			(f) => `${f.what}${f.detail !== undefined ? ` (got ${f.detail})` : ''}`,
+		),
+		checks: checks.results.length,
+		summary,
+	};
 }
 
 /** The scheduled example with an empty inbox: the run succeeds and nothing is uploaded. */
@@ -213,7 +340,8 @@ async function emptyInboxRun(n8n, files) {
 		else {
 			const filtered = nodeItems(res.run, 'Only if there are files') ?? [];
 			if (filtered.length !== 0) failures.push(`the filter let ${filtered.length} items through`);
-			if (nodeItems(res.run, 'Upload to HeyGen')?.length) failures.push('Upload ran with an empty inbox');
+			if (nodeItems(res.run, 'Upload to HeyGen')?.length)
+				failures.push('Upload ran with an empty inbox');
 		}
 		return { n: 'x1', title, ok: failures.length === 0, failures, checks: 3 };
 	} finally {
@@ -228,7 +356,9 @@ async function databaseModeRun({ runDir, tarball, buildLog, files, sandbox, targ
 	const n8n = new N8n({ runDir, filesDir: DEMO_DIR, binaryMode: 'database', name: 'n8n-dbmode' });
 	await installInto(n8n, tarball, buildLog);
 	await step('n8n (database binary mode): migrations, credential, workflow', async () => {
-		await n8n.importCredentials([{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } }]);
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } },
+		]);
 		await n8n.importWorkflows([loadExample(EXAMPLES[0].file)]);
 	});
 	if (sandbox) await sandbox.clearJournal();
@@ -247,7 +377,9 @@ async function databaseModeRun({ runDir, tarball, buildLog, files, sandbox, targ
 		const filesOnDisk = existsSync(binDir) ? countFiles(binDir) : 0;
 		if (filesOnDisk > 0) {
 			result.ok = false;
-			result.failures.push(`${filesOnDisk} binary files were written to ${binDir} in database mode`);
+			result.failures.push(
+				`${filesOnDisk} binary files were written to ${binDir} in database mode`,
+			);
 		}
 		result.note = `binary ids: ${ids.map((id) => id.slice(0, 24) + '…').join(', ')}; no files under .n8n/binaryData`;
 	}
@@ -284,41 +416,64 @@ function lastLines(text, n = 15) {
 
 function printSummary(results, { target, runDir, editor }) {
 	console.log('');
-	console.log(bold(`Results (${target.kind === 'sandbox' ? `HeyGen sandbox at ${target.apiUrl}` : `HeyGen at ${target.apiUrl}`})`));
+	console.log(
+		bold(
+			`Results (${target.kind === 'sandbox' ? `HeyGen sandbox at ${target.apiUrl}` : `HeyGen at ${target.apiUrl}`})`,
+		),
+	);
 	for (const r of results) {
 		const mark = r.ok ? green('✔') : red('✘');
-		console.log(`${mark} ${bold(`${r.n}. ${r.title}`)}${r.checks ? dim(` (${r.checks} checks)`) : ''}`);
+		console.log(
+			`${mark} ${bold(`${r.n}. ${r.title}`)}${r.checks ? dim(` (${r.checks} checks)`) : ''}`,
+		);
 		const s = r.summary;
 		for (const u of s?.uploads ?? []) {
-			console.log(`    ${u.name.padEnd(16)} ${formatBytes(u.size).padStart(9)}  ${String(u.mime_type).padEnd(16)} → ${bold(u.asset_id ?? '?')} ${dim(`(${u.upload_method})`)}`);
+			console.log(
+				`    ${u.name.padEnd(16)} ${formatBytes(u.size).padStart(9)}  ${String(u.mime_type).padEnd(16)} → ${bold(u.asset_id ?? '?')} ${dim(`(${u.upload_method})`)}`,
+			);
 		}
 		if (s?.video) {
 			const v = s.video;
-			console.log(`    video ${bold(v.video_id ?? '?')} ${v.status}${v.duration ? `, ${v.duration} s` : ''} (session ${v.session_id})`);
+			console.log(
+				`    video ${bold(v.video_id ?? '?')} ${v.status}${v.duration ? `, ${v.duration} s` : ''} (session ${v.session_id})`,
+			);
 			console.log(`    video URL:  ${v.video_url}`);
-			console.log(`    saved MP4:  ${v.saved} ${v.savedSize ? dim(`(${formatBytes(v.savedSize)})`) : ''}`);
+			console.log(
+				`    saved MP4:  ${v.saved} ${v.savedSize ? dim(`(${formatBytes(v.savedSize)})`) : ''}`,
+			);
 		}
 		if (r.note) console.log(dim(`    ${r.note}`));
 		for (const f of r.failures ?? []) console.log(red(`    ✘ ${f}`));
 		if (!r.ok && r.output && !(r.failures ?? []).length) console.log(dim(lastLines(r.output)));
 	}
 	if (editor?.screenshots?.length) {
-		console.log(dim(`  screenshots: ${editor.screenshots.map((f) => path.relative(process.cwd(), f)).join(', ')}`));
+		console.log(
+			dim(
+				`  screenshots: ${editor.screenshots.map((f) => path.relative(process.cwd(), f)).join(', ')}`,
+			),
+		);
 	}
 	console.log('');
 	console.log(bold('Time'));
-	for (const t of timings) console.log(`  ${seconds(t.ms).padStart(8)}  ${t.title}${t.failed ? red(' (failed)') : ''}`);
+	for (const t of timings)
+		console.log(`  ${seconds(t.ms).padStart(8)}  ${t.title}${t.failed ? red(' (failed)') : ''}`);
 	console.log(`  ${seconds(Date.now() - started).padStart(8)}  ${bold('total (after setup)')}`);
 	console.log(dim(`  logs: ${runDir}`));
 }
 
 async function openEditor(n8n, port) {
-	await step(`Starting the n8n editor on http://127.0.0.1:${port}`, () => n8n.start({ port }), { heartbeat: 5_000 });
+	await step(`Starting the n8n editor on http://127.0.0.1:${port}`, () => n8n.start({ port }), {
+		heartbeat: 5_000,
+	});
 	cleanups.push(() => n8n.stop());
 	const owner = await n8n.setupOwner({ email: 'demo@example.com', password: 'HeyGen-demo-1' });
 	console.log('');
-	console.log(bold(`n8n is running at ${n8n.baseUrl}`) + ` — sign in as ${owner.email} / ${owner.password}.`);
-	console.log('The example workflows and the executions you just saw are there. Ctrl-C stops n8n and the sandbox.');
+	console.log(
+		bold(`n8n is running at ${n8n.baseUrl}`) + ` — sign in as ${owner.email} / ${owner.password}.`,
+	);
+	console.log(
+		'The example workflows and the executions you just saw are there. Ctrl-C stops n8n and the sandbox.',
+	);
 	await new Promise(() => {});
 }
 
@@ -326,7 +481,13 @@ main()
 	.then(async (ok) => {
 		await cleanup();
 		if (!ok) {
-			console.log(red(bold(mode === 'demo' ? 'The demo found problems (see ✘ above).' : 'End-to-end tests FAILED.')));
+			console.log(
+				red(
+					bold(
+						mode === 'demo' ? 'The demo found problems (see ✘ above).' : 'End-to-end tests FAILED.',
+					),
+				),
+			);
 			process.exit(1);
 		}
 		console.log(green(bold(mode === 'demo' ? 'Demo finished.' : 'End-to-end tests passed.')));

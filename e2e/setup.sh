@@ -52,7 +52,7 @@ if [ ! -x "$ROOT_DIR/node_modules/.bin/node" ] || [ ! -x "$ROOT_DIR/node_modules
 fi
 
 # 2. The real n8n, once per lockfile.
-want="$(cat "$E2E_DIR/package.json" "$E2E_DIR/package-lock.json" | sha256sum | cut -d' ' -f1)"
+want="$(sha256sum <"$E2E_DIR/package-lock.json" | cut -d' ' -f1)"
 have="$(cat "$STAMP" 2>/dev/null || true)"
 if [ "$want" != "$have" ]; then
 	say "installing n8n 2.41.1 + node@24 into e2e/node_modules (first run only: ≈ 2–3 min and 2.3 GB, then ≈ 1 min to compile sqlite3)…"

@@ -9,7 +9,11 @@ import { Checks } from './examples.mjs';
 import { log, step } from './util.mjs';
 
 export function chromiumPath() {
-	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+	const candidates = [
+		process.env.CHROMIUM_PATH,
+		'/usr/bin/chromium',
+		'/usr/bin/chromium-browser',
+	].filter(Boolean);
 	return candidates.find((p) => existsSync(p));
 }
 
@@ -26,8 +30,23 @@ const NODES = [
 		name: 'Create the video',
 		type: 'n8n-nodes-heygen.heyGenVideoAgent',
 		displayName: 'HeyGen Video Agent',
-		params: { operation: 'Create Video', prompt: null, assetIds: null, combineItems: null, waitForCompletion: null },
-		labels: ['Credential', 'Operation', 'Prompt', 'Asset IDs', 'Combine Items', 'Wait for Completion', 'Download Video', 'Poll Interval (Seconds)'],
+		params: {
+			operation: 'Create Video',
+			prompt: null,
+			assetIds: null,
+			combineItems: null,
+			waitForCompletion: null,
+		},
+		labels: [
+			'Credential',
+			'Operation',
+			'Prompt',
+			'Asset IDs',
+			'Combine Items',
+			'Wait for Completion',
+			'Download Video',
+			'Poll Interval (Seconds)',
+		],
 		shot: '3-ndv-heygen-video-agent.png',
 	},
 ];
@@ -43,27 +62,57 @@ export async function serverChecks({ n8n, credential, target, scheduledWorkflowI
 	const names = Array.isArray(nodeTypes.body) ? nodeTypes.body.map((t) => t.name) : [];
 	for (const n of NODES) c.ok(names.includes(n.type), `n8n lists node type ${n.type}`);
 	const credTypes = await n8n.rest('GET', '/types/credentials.json');
-	const heygenCred = Array.isArray(credTypes.body) ? credTypes.body.find((t) => t.name === credential.type) : undefined;
-	c.ok(heygenCred?.displayName === 'HeyGen API', `n8n lists credential type ${credential.type} ("HeyGen API")`, heygenCred?.displayName);
+	const heygenCred = Array.isArray(credTypes.body)
+		? credTypes.body.find((t) => t.name === credential.type)
+		: undefined;
+	c.ok(
+		heygenCred?.displayName === 'HeyGen API',
+		`n8n lists credential type ${credential.type} ("HeyGen API")`,
+		heygenCred?.displayName,
+	);
 	const iconPath = '/icons/n8n-nodes-heygen/dist/icons/heygen.svg';
 	const icon = await request(`${n8n.baseUrl}${iconPath}`);
 	const iconBody = await icon.body.text();
-	c.ok(icon.statusCode === 200 && iconBody.includes('<svg'), `the icon is served (${iconPath})`, icon.statusCode);
+	c.ok(
+		icon.statusCode === 200 && iconBody.includes('<svg'),
+		`the icon is served (${iconPath})`,
+		icon.statusCode,
+	);
 
 	const test = async (apiKey) =>
 		n8n.rest('POST', '/rest/credentials/test', {
-			credentials: { id: credential.id, name: credential.name, type: credential.type, data: { apiKey, baseUrl: target.apiUrl } },
+			credentials: {
+				id: credential.id,
+				name: credential.name,
+				type: credential.type,
+				data: { apiKey, baseUrl: target.apiUrl },
+			},
 		});
 	const good = await test(target.apiKey);
-	c.ok(good.status === 200 && good.body?.data?.status === 'OK', 'credential test (GET /v3/users/me) passes with the key', JSON.stringify(good.body));
+	c.ok(
+		good.status === 200 && good.body?.data?.status === 'OK',
+		'credential test (GET /v3/users/me) passes with the key',
+		JSON.stringify(good.body),
+	);
 	const bad = await test('not-the-key');
-	c.ok(bad.status === 200 && bad.body?.data?.status === 'Error', 'credential test fails with a wrong key', JSON.stringify(bad.body));
+	c.ok(
+		bad.status === 200 && bad.body?.data?.status === 'Error',
+		'credential test fails with a wrong key',
+		JSON.stringify(bad.body),
+	);
 
 	if (scheduledWorkflowId) {
 		const wf = await n8n.rest('GET', `/rest/workflows/${scheduledWorkflowId}`);
-		c.ok(wf.status === 200 && wf.body?.data?.active === true, `the scheduled example (${scheduledWorkflowId}) was published and n8n activated its Schedule Trigger`, wf.body?.data?.active);
+		c.ok(
+			wf.status === 200 && wf.body?.data?.active === true,
+			`the scheduled example (${scheduledWorkflowId}) was published and n8n activated its Schedule Trigger`,
+			wf.body?.data?.active,
+		);
 		const logText = readFileSync(n8n.logFile, 'utf8');
-		c.ok(!/activation.*(failed|error)|could not be activated/i.test(logText), 'no activation error in the n8n log');
+		c.ok(
+			!/activation.*(failed|error)|could not be activated/i.test(logText),
+			'no activation error in the n8n log',
+		);
 	}
 	return {
 		n: 'x3',
@@ -87,17 +136,30 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 	let browser;
 	try {
 		const exe = chromiumPath();
-		browser = await step(`Launching ${exe} (headless)`, () =>
-			chromium.launch({
-				executablePath: exe,
-				args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-			}),
-		{ heartbeat: 0 });
-		const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+		browser = await step(
+			`Launching ${exe} (headless)`,
+			() =>
+				chromium.launch({
+					executablePath: exe,
+					args: [
+						'--headless',
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-background-networking',
+						'--disable-dev-shm-usage',
+					],
+				}),
+			{ heartbeat: 0 },
+		);
+		const context = await browser.newContext({
+			viewport: { width: 1600, height: 1000 },
+			deviceScaleFactor: 1,
+		});
 		const page = await context.newPage();
 		const badIcons = [];
 		page.on('response', (res) => {
-			if (res.url().includes('/icons/n8n-nodes-heygen/') && res.status() >= 400) badIcons.push(`${res.status()} ${res.url()}`);
+			if (res.url().includes('/icons/n8n-nodes-heygen/') && res.status() >= 400)
+				badIcons.push(`${res.status()} ${res.url()}`);
 		});
 		const shoot = async (name) => {
 			const file = path.join(shotsDir, name);
@@ -105,101 +167,203 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 			screenshots.push(file);
 		};
 
-		await step('Signing in through the sign-in form', async () => {
-			await page.goto(`${n8n.baseUrl}/signin`);
-			await page.fill('input[name="emailOrLdapLoginId"]', n8n.owner.email);
-			await page.fill('input[type="password"]', n8n.owner.password);
-			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
-		}, { heartbeat: 0 });
+		await step(
+			'Signing in through the sign-in form',
+			async () => {
+				await page.goto(`${n8n.baseUrl}/signin`);
+				await page.fill('input[name="emailOrLdapLoginId"]', n8n.owner.email);
+				await page.fill('input[type="password"]', n8n.owner.password);
+				await page.click('[data-test-id="form-submit-button"]');
+				await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+			},
+			{ heartbeat: 0 },
+		);
 
-		await step(`Opening the workflow "${workflow.name}"`, async () => {
-			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
-			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
-			// icons are <img>; wait until the browser has them
-			await page.waitForFunction(() => [...document.querySelectorAll('[data-test-id="canvas-node"] img')].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
-		}, { heartbeat: 0 });
+		await step(
+			`Opening the workflow "${workflow.name}"`,
+			async () => {
+				await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
+				await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+				// icons are <img>; wait until the browser has them
+				await page
+					.waitForFunction(
+						() =>
+							[...document.querySelectorAll('[data-test-id="canvas-node"] img')].every(
+								(i) => i.complete,
+							),
+						null,
+						{ timeout: 15_000 },
+					)
+					.catch(() => {});
+			},
+			{ heartbeat: 0 },
+		);
 
 		for (const n of NODES) {
 			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${n.name}"]`);
 			const found = (await node.count()) === 1;
 			c.ok(found, `canvas shows "${n.name}"`);
 			if (!found) continue;
-			c.ok((await node.getAttribute('data-node-type')) === n.type, `"${n.name}" has type ${n.type}`, await node.getAttribute('data-node-type'));
+			c.ok(
+				(await node.getAttribute('data-node-type')) === n.type,
+				`"${n.name}" has type ${n.type}`,
+				await node.getAttribute('data-node-type'),
+			);
 			c.ok((await node.innerText()).includes(n.name), `"${n.name}" label is rendered`);
 			const img = await iconState(node);
-			c.ok(img.loaded && img.src.includes('/icons/n8n-nodes-heygen/'), `"${n.name}" icon is the pack's SVG, loaded (${img.width}×${img.height})`, JSON.stringify(img));
+			c.ok(
+				img.loaded && img.src.includes('/icons/n8n-nodes-heygen/'),
+				`"${n.name}" icon is the pack's SVG, loaded (${img.width}×${img.height})`,
+				JSON.stringify(img),
+			);
 			c.ok(!img.placeholder, `"${n.name}" icon is not the "?" placeholder`, img.text);
 		}
 		await shoot('1-canvas.png');
 
 		for (const n of NODES) {
-			await step(`Parameter panel of "${n.name}" (${n.displayName})`, async () => {
-				await page.locator(`[data-test-id="canvas-node"][data-node-name="${n.name}"]`).dblclick();
-				const ndv = page.locator('[data-test-id="ndv"]');
-				await ndv.waitFor({ state: 'visible', timeout: 15_000 });
-				await page.waitForTimeout(500);
-				const title = await page.locator('[data-test-id="node-title-container"]').first().innerText().catch(() => '');
-				c.ok(title.includes(n.name), `panel title "${n.name}"`, title);
-				const headerIcon = await iconState(page.locator('[data-test-id="ndv"] header').first());
-				c.ok(headerIcon.loaded && !headerIcon.placeholder, `panel shows the pack's icon`, JSON.stringify(headerIcon));
-				const cred = await page.locator('[data-test-id="node-credentials-select"]').first().innerText().catch(() => '');
-				const credValue = await page.locator('[data-test-id="node-credentials-select"] input').first().inputValue().catch(() => '');
-				c.ok(`${cred} ${credValue}`.includes(credential.name), `credential "${credential.name}" is selected`, `${cred}|${credValue}`);
-				for (const [param, expected] of Object.entries(n.params)) {
-					const input = page.locator(`[data-test-id="parameter-input-${param}"]`).first();
-					const present = (await input.count()) > 0;
-					c.ok(present, `parameter "${param}" is rendered`);
-					if (present && expected !== null) {
-						const value = await input.locator('input, textarea').first().inputValue().catch(async () => await input.innerText());
-						c.ok(value === expected, `parameter "${param}" shows "${expected}"`, value);
+			await step(
+				`Parameter panel of "${n.name}" (${n.displayName})`,
+				async () => {
+					await page.locator(`[data-test-id="canvas-node"][data-node-name="${n.name}"]`).dblclick();
+					const ndv = page.locator('[data-test-id="ndv"]');
+					await ndv.waitFor({ state: 'visible', timeout: 15_000 });
+					await page.waitForTimeout(500);
+					const title = await page
+						.locator('[data-test-id="node-title-container"]')
+						.first()
+						.innerText()
+						.catch(() => '');
+					c.ok(title.includes(n.name), `panel title "${n.name}"`, title);
+					const headerIcon = await iconState(page.locator('[data-test-id="ndv"] header').first());
+					c.ok(
+						headerIcon.loaded && !headerIcon.placeholder,
+						`panel shows the pack's icon`,
+						JSON.stringify(headerIcon),
+					);
+					const cred = await page
+						.locator('[data-test-id="node-credentials-select"]')
+						.first()
+						.innerText()
+						.catch(() => '');
+					const credValue = await page
+						.locator('[data-test-id="node-credentials-select"] input')
+						.first()
+						.inputValue()
+						.catch(() => '');
+					c.ok(
+						`${cred} ${credValue}`.includes(credential.name),
+						`credential "${credential.name}" is selected`,
+						`${cred}|${credValue}`,
+					);
+					for (const [param, expected] of Object.entries(n.params)) {
+						const input = page.locator(`[data-test-id="parameter-input-${param}"]`).first();
+						const present = (await input.count()) > 0;
+						c.ok(present, `parameter "${param}" is rendered`);
+						if (present && expected !== null) {
+							const value = await input
+								.locator('input, textarea')
+								.first()
+								.inputValue()
+								.catch(async () => await input.innerText());
+							c.ok(value === expected, `parameter "${param}" shows "${expected}"`, value);
+						}
 					}
-				}
-				const text = await ndv.innerText();
-				for (const label of n.labels) c.ok(text.includes(label), `label "${label}" is shown`);
-				await shoot(n.shot);
-				await page.locator('[data-test-id="ndv-close-button"]').first().click();
-				await ndv.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
-			}, { heartbeat: 0 });
+					const text = await ndv.innerText();
+					for (const label of n.labels) c.ok(text.includes(label), `label "${label}" is shown`);
+					await shoot(n.shot);
+					await page.locator('[data-test-id="ndv-close-button"]').first().click();
+					await ndv
+						.waitFor({ state: 'hidden', timeout: 10_000 })
+						.catch(() => page.keyboard.press('Escape'));
+				},
+				{ heartbeat: 0 },
+			);
 		}
 
-		await step('Node panel: searching "HeyGen"', async () => {
-			await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
-			await page.locator('[data-test-id="node-creator-search-bar"]').first().waitFor({ state: 'visible', timeout: 10_000 });
-			await page.keyboard.type('HeyGen'); // the search field has the focus
-			await page.waitForFunction(() => document.querySelectorAll('[data-test-id="node-creator-item-name"]').length > 0 && [...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((e) => e.textContent.includes('HeyGen')), null, { timeout: 10_000 });
-			await page.waitForTimeout(500);
-			const panel = page.locator('[data-test-id="node-creator"]').first();
-			const text = await panel.innerText().catch(() => '');
-			for (const n of NODES) {
-				const offered = text.includes(n.displayName);
-				c.ok(offered, `node panel offers "${n.displayName}"`, offered ? undefined : await whyHidden(n8n, n.type));
-			}
-			const icons = await panel.locator('img[src*="/icons/n8n-nodes-heygen/"]').evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
-			c.ok(icons.length >= NODES.length && icons.every(Boolean), `node panel shows the pack's icons (${icons.length})`);
-			await shoot('4-node-panel-search.png');
-			await page.keyboard.press('Escape');
-		}, { heartbeat: 0 });
+		await step(
+			'Node panel: searching "HeyGen"',
+			async () => {
+				await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+				await page
+					.locator('[data-test-id="node-creator-search-bar"]')
+					.first()
+					.waitFor({ state: 'visible', timeout: 10_000 });
+				await page.keyboard.type('HeyGen'); // the search field has the focus
+				await page.waitForFunction(
+					() =>
+						document.querySelectorAll('[data-test-id="node-creator-item-name"]').length > 0 &&
+						[...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((e) =>
+							e.textContent.includes('HeyGen'),
+						),
+					null,
+					{ timeout: 10_000 },
+				);
+				await page.waitForTimeout(500);
+				const panel = page.locator('[data-test-id="node-creator"]').first();
+				const text = await panel.innerText().catch(() => '');
+				for (const n of NODES) {
+					const offered = text.includes(n.displayName);
+					c.ok(
+						offered,
+						`node panel offers "${n.displayName}"`,
+						offered ? undefined : await whyHidden(n8n, n.type),
+					);
+				}
+				const icons = await panel
+					.locator('img[src*="/icons/n8n-nodes-heygen/"]')
+					.evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
+				c.ok(
+					icons.length >= NODES.length && icons.every(Boolean),
+					`node panel shows the pack's icons (${icons.length})`,
+				);
+				await shoot('4-node-panel-search.png');
+				await page.keyboard.press('Escape');
+			},
+			{ heartbeat: 0 },
+		);
 
 		for (const wf of [workflow, ...otherWorkflows]) {
-			await step(`Canvas of "${wf.name}": no node with issues`, async () => {
-				await page.goto(`${n8n.baseUrl}/workflow/${wf.id}`);
-				await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
-				await page.waitForTimeout(1500);
-				const shown = await page.locator('[data-test-id="canvas-node"]').count();
-				const expected = wf.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
-				c.ok(shown === expected, `${wf.id}: all ${expected} nodes on the canvas`, shown);
-				const issues = await page.locator('[data-test-id="canvas-node"]:has([data-test-id="node-issues"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-name')));
-				c.ok(issues.length === 0, `${wf.id}: no node shows parameter or credential issues`, issues.join(', '));
-				const icons = await page.locator('[data-test-id="canvas-node"][data-node-type^="n8n-nodes-heygen."] .n8n-node-icon img').evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
-				c.ok(icons.length > 0 && icons.every(Boolean), `${wf.id}: HeyGen nodes drawn with the pack's icon (${icons.length})`);
-				if (wf.id !== workflow.id) {
-					// n8n pops a "Production Checklist" over published workflows; close it for the picture
-					const checklist = page.getByText('Production Checklist', { exact: true });
-					if (await checklist.count()) await checklist.locator('xpath=..').locator('button').first().click({ timeout: 2000 }).catch(() => {});
-					await shoot(`5-canvas-${wf.id}.png`);
-				}
-			}, { heartbeat: 0 });
+			await step(
+				`Canvas of "${wf.name}": no node with issues`,
+				async () => {
+					await page.goto(`${n8n.baseUrl}/workflow/${wf.id}`);
+					await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+					await page.waitForTimeout(1500);
+					const shown = await page.locator('[data-test-id="canvas-node"]').count();
+					const expected = wf.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
+					c.ok(shown === expected, `${wf.id}: all ${expected} nodes on the canvas`, shown);
+					const issues = await page
+						.locator('[data-test-id="canvas-node"]:has([data-test-id="node-issues"])')
+						.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-name')));
+					c.ok(
+						issues.length === 0,
+						`${wf.id}: no node shows parameter or credential issues`,
+						issues.join(', '),
+					);
+					const icons = await page
+						.locator(
+							'[data-test-id="canvas-node"][data-node-type^="n8n-nodes-heygen."] .n8n-node-icon img',
+						)
+						.evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
+					c.ok(
+						icons.length > 0 && icons.every(Boolean),
+						`${wf.id}: HeyGen nodes drawn with the pack's icon (${icons.length})`,
+					);
+					if (wf.id !== workflow.id) {
+						// n8n pops a "Production Checklist" over published workflows; close it for the picture
+						const checklist = page.getByText('Production Checklist', { exact: true });
+						if (await checklist.count())
+							await checklist
+								.locator('xpath=..')
+								.locator('button')
+								.first()
+								.click({ timeout: 2000 })
+								.catch(() => {});
+						await shoot(`5-canvas-${wf.id}.png`);
+					}
+				},
+				{ heartbeat: 0 },
+			);
 		}
 
 		c.ok(badIcons.length === 0, 'no icon request of the pack failed', badIcons.join(', '));
@@ -225,7 +389,9 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 			n: 'x4',
 			title: 'Editor check in Chromium (node names, icons, parameter panels)',
 			ok: c.failed.length === 0,
-			failures: c.failed.map((f) => `${f.what}${f.detail !== undefined ? ` (got ${f.detail})` : ''}`),
+			failures: c.failed.map(
+				(f) => `${f.what}${f.detail !== undefined ? ` (got ${f.detail})` : ''}`,
+			),
 			checks: c.results.length,
 			note: `screenshots: ${screenshots.map((s) => path.basename(s)).join(', ')}`,
 		},
@@ -235,7 +401,8 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 /** The node icon inside `scope`: its <img> state, and whether the "?" placeholder is drawn instead. */
 async function iconState(scope) {
 	const icon = scope.locator('.n8n-node-icon').first();
-	if ((await icon.count()) === 0) return { loaded: false, placeholder: true, src: '', text: 'no icon element' };
+	if ((await icon.count()) === 0)
+		return { loaded: false, placeholder: true, src: '', text: 'no icon element' };
 	return await icon.evaluate((el) => {
 		const img = el.querySelector('img');
 		const text = el.innerText.trim();

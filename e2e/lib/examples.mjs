@@ -42,35 +42,88 @@ async function checkUpload(c, item, { file, method, sandbox, state, storageJourn
 	const name = path.basename(file);
 	const size = statSync(file).size;
 	const hash = await sha256File(file);
-	c.ok(typeof j.asset_id === 'string' && j.asset_id.length > 0, `${name}: asset_id present`, j.asset_id);
+	c.ok(
+		typeof j.asset_id === 'string' && j.asset_id.length > 0,
+		`${name}: asset_id present`,
+		j.asset_id,
+	);
 	c.ok(j.size_bytes === size, `${name}: size_bytes = ${size}`, j.size_bytes);
-	c.ok(j.file?.type === 'asset_id' && j.file?.asset_id === j.asset_id, `${name}: file = {type:'asset_id', asset_id}`, JSON.stringify(j.file));
+	c.ok(
+		j.file?.type === 'asset_id' && j.file?.asset_id === j.asset_id,
+		`${name}: file = {type:'asset_id', asset_id}`,
+		JSON.stringify(j.file),
+	);
 	c.ok(typeof j.url === 'string' && j.url.length > 0, `${name}: url present`, j.url);
-	if (method) c.ok(j.upload_method === method, `${name}: upload_method = ${method}`, j.upload_method);
+	if (method)
+		c.ok(j.upload_method === method, `${name}: upload_method = ${method}`, j.upload_method);
 	if (sandbox) {
 		const asset = state.assets.find((a) => a.asset_id === j.asset_id);
 		c.ok(asset, `${name}: the sandbox knows asset ${j.asset_id}`);
-		c.ok(asset?.sha256 === hash, `${name}: the sandbox stored exactly the file's bytes (sha256 ${hash.slice(0, 12)}…)`, asset?.sha256);
+		c.ok(
+			asset?.sha256 === hash,
+			`${name}: the sandbox stored exactly the file's bytes (sha256 ${hash.slice(0, 12)}…)`,
+			asset?.sha256,
+		);
 		c.ok(asset?.status === 'processing', `${name}: asset is usable (completed)`, asset?.status);
 		if (method === 'directUpload') {
-			const puts = storageJournal.filter((e) => e.method === 'PUT' && asset && e.path === new URL(asset.upload?.url ?? 'http://x/').pathname);
+			const puts = storageJournal.filter(
+				(e) =>
+					e.method === 'PUT' &&
+					asset &&
+					e.path === new URL(asset.upload?.url ?? 'http://x/').pathname,
+			);
 			const put = puts.at(-1);
-			c.ok(put && put.status >= 200 && put.status < 300, `${name}: one PUT to the storage origin succeeded`, put?.status);
-			c.ok(put?.bodySize === size && put?.sha256 === hash, `${name}: storage journal: ${formatBytes(size)} arrived intact (sha256 match)`, `${put?.bodySize} ${put?.sha256}`);
-			c.ok(put && !put.headers['x-api-key'], `${name}: the API key was not sent to the storage origin`);
+			c.ok(
+				put && put.status >= 200 && put.status < 300,
+				`${name}: one PUT to the storage origin succeeded`,
+				put?.status,
+			);
+			c.ok(
+				put?.bodySize === size && put?.sha256 === hash,
+				`${name}: storage journal: ${formatBytes(size)} arrived intact (sha256 match)`,
+				`${put?.bodySize} ${put?.sha256}`,
+			);
+			c.ok(
+				put && !put.headers['x-api-key'],
+				`${name}: the API key was not sent to the storage origin`,
+			);
 		}
 	}
-	return { name, size, asset_id: j.asset_id, mime_type: j.mime_type, upload_method: j.upload_method };
+	return {
+		name,
+		size,
+		asset_id: j.asset_id,
+		mime_type: j.mime_type,
+		upload_method: j.upload_method,
+	};
 }
 
-async function checkVideo(c, item, { sandbox, state, expectedAssetIds, outputDir, targetIsSandbox }) {
+async function checkVideo(
+	c,
+	item,
+	{ sandbox, state, expectedAssetIds, outputDir, targetIsSandbox },
+) {
 	const j = item?.json ?? {};
-	c.ok(j.status === 'completed', `video status completed`, `${j.status}${j.failure_message ? `: ${j.failure_message}` : ''}`);
+	c.ok(
+		j.status === 'completed',
+		`video status completed`,
+		`${j.status}${j.failure_message ? `: ${j.failure_message}` : ''}`,
+	);
 	c.ok(typeof j.video_id === 'string' && j.video_id, 'video_id present', j.video_id);
-	c.ok(typeof j.video_url === 'string' && /^https?:\/\//.test(j.video_url), 'video_url present', j.video_url);
+	c.ok(
+		typeof j.video_url === 'string' && /^https?:\/\//.test(j.video_url),
+		'video_url present',
+		j.video_url,
+	);
 	const bin = binaryOf(item);
-	c.ok(bin && bin.mimeType === 'video/mp4', 'downloaded video in binary field "data" (video/mp4)', bin?.mimeType);
-	const saved = j.video_id ? path.join(outputDir, readdirSync(outputDir).find((f) => f.includes(j.video_id)) ?? '') : '';
+	c.ok(
+		bin && bin.mimeType === 'video/mp4',
+		'downloaded video in binary field "data" (video/mp4)',
+		bin?.mimeType,
+	);
+	const saved = j.video_id
+		? path.join(outputDir, readdirSync(outputDir).find((f) => f.includes(j.video_id)) ?? '')
+		: '';
 	const savedOk = saved && existsSync(saved) && statSync(saved).isFile();
 	c.ok(savedOk, `MP4 written to ${outputDir}`, saved);
 	let savedSize = 0;
@@ -81,18 +134,39 @@ async function checkVideo(c, item, { sandbox, state, expectedAssetIds, outputDir
 		if (targetIsSandbox && j.video_url) {
 			const res = await request(j.video_url);
 			const served = Buffer.from(await res.body.arrayBuffer());
-			c.ok(sha256(served) === sha256(bytes), `saved MP4 is byte-identical to the video URL's (${formatBytes(bytes.length)})`);
+			c.ok(
+				sha256(served) === sha256(bytes),
+				`saved MP4 is byte-identical to the video URL's (${formatBytes(bytes.length)})`,
+			);
 		}
 	}
 	if (sandbox && j.session_id) {
 		const session = state.sessions.find((s) => s.session_id === j.session_id);
 		c.ok(session, `the sandbox knows session ${j.session_id}`);
 		const sent = (session?.request?.files ?? []).map((f) => f.asset_id);
-		c.ok(JSON.stringify(sent) === JSON.stringify(expectedAssetIds), `one request with every asset id, in item order (${expectedAssetIds.length})`, JSON.stringify(sent));
-		const sessionsForRun = state.sessions.filter((s) => (s.request?.files ?? []).some((f) => expectedAssetIds.includes(f.asset_id)));
-		c.ok(sessionsForRun.length === 1, 'exactly one Video Agent session for these files', sessionsForRun.length);
+		c.ok(
+			JSON.stringify(sent) === JSON.stringify(expectedAssetIds),
+			`one request with every asset id, in item order (${expectedAssetIds.length})`,
+			JSON.stringify(sent),
+		);
+		const sessionsForRun = state.sessions.filter((s) =>
+			(s.request?.files ?? []).some((f) => expectedAssetIds.includes(f.asset_id)),
+		);
+		c.ok(
+			sessionsForRun.length === 1,
+			'exactly one Video Agent session for these files',
+			sessionsForRun.length,
+		);
 	}
-	return { session_id: j.session_id, video_id: j.video_id, status: j.status, video_url: j.video_url, duration: j.duration, saved, savedSize };
+	return {
+		session_id: j.session_id,
+		video_id: j.video_id,
+		status: j.status,
+		video_url: j.video_url,
+		duration: j.duration,
+		saved,
+		savedSize,
+	};
 }
 
 /**
@@ -110,11 +184,17 @@ export const EXAMPLES = [
 			const state = sandbox ? await sandbox.state() : null;
 			const uploads = [];
 			for (const file of [files.image, files.pdf]) {
-				const item = items.find((i) => i.json?.file_name === path.basename(file)) ?? items.find((i) => i.json?.size_bytes === statSync(file).size);
+				const item =
+					items.find((i) => i.json?.file_name === path.basename(file)) ??
+					items.find((i) => i.json?.size_bytes === statSync(file).size);
 				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
 			}
 			const mimes = Object.fromEntries(uploads.map((u) => [u.name, u.mime_type]));
-			c.ok(mimes['image.png'] === 'image/png' && mimes['brief.pdf'] === 'application/pdf', 'mime types image/png and application/pdf', JSON.stringify(mimes));
+			c.ok(
+				mimes['image.png'] === 'image/png' && mimes['brief.pdf'] === 'application/pdf',
+				'mime types image/png and application/pdf',
+				JSON.stringify(mimes),
+			);
 			return { checks: c, summary: { uploads } };
 		},
 	},
@@ -127,7 +207,13 @@ export const EXAMPLES = [
 			c.ok(items.length === 1, 'HeyGen Assets returned one item', items.length);
 			const state = sandbox ? await sandbox.state() : null;
 			const storageJournal = sandbox ? await sandbox.journal('storage') : [];
-			const upload = await checkUpload(c, items[0], { file: files.largeVideo, method: 'directUpload', sandbox, state, storageJournal });
+			const upload = await checkUpload(c, items[0], {
+				file: files.largeVideo,
+				method: 'directUpload',
+				sandbox,
+				state,
+				storageJournal,
+			});
 			c.ok(upload.mime_type === 'video/mp4', 'mime type video/mp4', upload.mime_type);
 			return { checks: c, summary: { uploads: [upload] } };
 		},
@@ -142,11 +228,16 @@ export const EXAMPLES = [
 			const state = sandbox ? await sandbox.state() : null;
 			const uploads = [];
 			for (const [i, file] of [files.image, files.pdf, files.audio].entries()) {
-				const item = uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
+				const item =
+					uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
 				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
 			}
 			const videoItems = nodeItems(run, 'Create the video') ?? [];
-			c.ok(videoItems.length === 1, 'Video Agent returned one item for all files (Combine Items)', videoItems.length);
+			c.ok(
+				videoItems.length === 1,
+				'Video Agent returned one item for all files (Combine Items)',
+				videoItems.length,
+			);
 			const video = await checkVideo(c, videoItems[0], {
 				sandbox,
 				state,
@@ -167,7 +258,8 @@ export const EXAMPLES = [
 			const state = sandbox ? await sandbox.state() : null;
 			const uploads = [];
 			for (const [i, file] of [files.inboxImage, files.inboxPdf].entries()) {
-				const item = uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
+				const item =
+					uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
 				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
 			}
 			const videoItems = nodeItems(run, 'Create the weekly video') ?? [];
@@ -181,7 +273,11 @@ export const EXAMPLES = [
 			});
 			if (sandbox) {
 				const session = state.sessions.find((s) => s.session_id === video.session_id);
-				c.ok(/^Weekly update for the week of /.test(String(session?.request?.prompt ?? '')), 'prompt built from Settings with the date', session?.request?.prompt);
+				c.ok(
+					/^Weekly update for the week of /.test(String(session?.request?.prompt ?? '')),
+					'prompt built from Settings with the date',
+					session?.request?.prompt,
+				);
 			}
 			return { checks: c, summary: { uploads, video } };
 		},

@@ -1,6 +1,14 @@
 // Generates the example workflows' input files: small but real files (PNG, PDF, WAV) and a large
 // MP4-headed file for the direct upload. Nothing binary is committed to the repository.
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+	closeSync,
+	copyFileSync,
+	mkdirSync,
+	openSync,
+	rmSync,
+	writeFileSync,
+	writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
@@ -55,8 +63,15 @@ export function makePng(width = 320, height = 180) {
 }
 
 // ---- PDF: one page with a few lines of text (valid xref table) ------------------------------------
-export function makePdf(lines = ['Product brief', 'HeyGen n8n demo: turn these files into a short video.']) {
-	const text = lines.map((l, i) => `BT /F1 ${i === 0 ? 24 : 12} Tf 72 ${720 - i * 32} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+export function makePdf(
+	lines = ['Product brief', 'HeyGen n8n demo: turn these files into a short video.'],
+) {
+	const text = lines
+		.map(
+			(l, i) =>
+				`BT /F1 ${i === 0 ? 24 : 12} Tf 72 ${720 - i * 32} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`,
+		)
+		.join('\n');
 	const objects = [
 		'<< /Type /Catalog /Pages 2 0 R >>',
 		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -94,7 +109,8 @@ export function makeWav(seconds = 1.5, rate = 16000) {
 	buf.writeUInt16LE(16, 34);
 	buf.write('data', 36, 'ascii');
 	buf.writeUInt32LE(samples * 2, 40);
-	for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
+	for (let i = 0; i < samples; i++)
+		buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
 	return buf;
 }
 
@@ -127,10 +143,11 @@ export function writeLargeMp4(file, size = LARGE_VIDEO_BYTES) {
 }
 
 /**
- * (Re)creates the demo folder: image.png, brief.pdf, voiceover.wav, large-video.mp4, inbox/ with
- * two files for the scheduled example, and an empty output/. Returns the paths.
+ * (Re)creates the demo folder: image.png, brief.pdf, voiceover.wav, large-video.mp4 (generated, or a
+ * copy of `largeVideoFrom`), inbox/ with two files for the scheduled example, and an empty output/.
+ * Returns the paths.
  */
-export function prepareDemoFiles(dir = DEMO_DIR) {
+export function prepareDemoFiles(dir = DEMO_DIR, { largeVideoFrom } = {}) {
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(path.join(dir, 'inbox'), { recursive: true });
 	mkdirSync(path.join(dir, 'output'), { recursive: true });
@@ -146,8 +163,12 @@ export function prepareDemoFiles(dir = DEMO_DIR) {
 	writeFileSync(files.image, makePng());
 	writeFileSync(files.pdf, makePdf());
 	writeFileSync(files.audio, makeWav());
-	writeLargeMp4(files.largeVideo);
+	if (largeVideoFrom) copyFileSync(largeVideoFrom, files.largeVideo);
+	else writeLargeMp4(files.largeVideo);
 	writeFileSync(files.inboxImage, makePng(640, 360));
-	writeFileSync(files.inboxPdf, makePdf(['Weekly notes', 'Three things shipped this week; summarise them in one minute.']));
+	writeFileSync(
+		files.inboxPdf,
+		makePdf(['Weekly notes', 'Three things shipped this week; summarise them in one minute.']),
+	);
 	return files;
 }

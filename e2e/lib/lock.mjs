@@ -37,9 +37,16 @@ export async function acquireDemoDirLock({ waitMs = 15 * 60_000 } = {}) {
 			rmSync(LOCK, { recursive: true, force: true });
 			continue;
 		}
-		if (Date.now() > deadline) throw new UserFacingError(`Another demo or e2e run (pid ${pid}) has been using ${DEMO_DIR} for too long; stop it or remove ${LOCK}.`);
+		if (Date.now() > deadline)
+			throw new UserFacingError(
+				`Another demo or e2e run (pid ${pid}) has been using ${DEMO_DIR} for too long; stop it or remove ${LOCK}.`,
+			);
 		if (!told) {
-			log(yellow(`Another demo or e2e run (pid ${pid}) is using ${DEMO_DIR}; waiting for it to finish…`));
+			log(
+				yellow(
+					`Another demo or e2e run (pid ${pid}) is using ${DEMO_DIR}; waiting for it to finish…`,
+				),
+			);
 			told = true;
 		}
 		await new Promise((r) => setTimeout(r, 2000));

@@ -5,7 +5,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 
-import { E2E_BIN, UserFacingError, assertPortFree, freePort, run, startBackground, stopChild } from './util.mjs';
+import {
+	E2E_BIN,
+	UserFacingError,
+	assertPortFree,
+	freePort,
+	run,
+	startBackground,
+	stopChild,
+} from './util.mjs';
 
 export const N8N_VERSION = '2.41.1';
 
@@ -70,7 +78,9 @@ export class N8n {
 			logFile: this.logFile,
 		});
 		if (res.code !== 0 && !allowFailure) {
-			throw new Error(`n8n ${args.join(' ')} failed (exit ${res.code}):\n${tail(res.stdout + res.stderr)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} failed (exit ${res.code}):\n${tail(res.stdout + res.stderr)}`,
+			);
 		}
 		return res;
 	}
@@ -86,7 +96,8 @@ export class N8n {
 	async importWorkflows(workflows) {
 		const dir = path.join(this.runDir, `${this.name}-workflows`);
 		mkdirSync(dir, { recursive: true });
-		for (const wf of workflows) writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		for (const wf of workflows)
+			writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
 		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
@@ -104,7 +115,10 @@ export class N8n {
 	 * around the JSON of the run (IRun).
 	 */
 	async execute(workflowId, { timeoutMs = 300_000 } = {}) {
-		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs });
+		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			allowFailure: true,
+			timeoutMs,
+		});
 		const out = res.stdout;
 		const lines = out.split('\n');
 		// The JSON is printed with 2-space indentation, so it spans from a line that is exactly "{" to
@@ -129,7 +143,11 @@ export class N8n {
 	/** `n8n start` on 127.0.0.1:<port>; resolves when /healthz/readiness answers 200. */
 	async start({ port, onProgress } = {}) {
 		this.port = port ?? (await freePort());
-		await assertPortFree(this.port, 'n8n editor', 'Stop the program using it, or choose another port with N8N_PORT=<port>.');
+		await assertPortFree(
+			this.port,
+			'n8n editor',
+			'Stop the program using it, or choose another port with N8N_PORT=<port>.',
+		);
 		const env = {
 			...(await this.env()),
 			N8N_PORT: String(this.port),
@@ -151,9 +169,13 @@ export class N8n {
 		this.server.on('close', (code) => (exited = code ?? 'signal'));
 		const deadline = Date.now() + 180_000;
 		while (Date.now() < deadline) {
-			if (exited !== null) throw new Error(`n8n start exited (${exited}) before it was ready; see ${this.logFile}`);
+			if (exited !== null)
+				throw new Error(`n8n start exited (${exited}) before it was ready; see ${this.logFile}`);
 			try {
-				const res = await request(`${this.baseUrl}/healthz/readiness`, { headersTimeout: 2000, bodyTimeout: 2000 });
+				const res = await request(`${this.baseUrl}/healthz/readiness`, {
+					headersTimeout: 2000,
+					bodyTimeout: 2000,
+				});
 				await res.body.dump();
 				if (res.statusCode === 200) return;
 			} catch {
@@ -174,7 +196,11 @@ export class N8n {
 		const headers = { accept: 'application/json', 'browser-id': 'heygen-e2e' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (this.cookie) headers.cookie = this.cookie;
-		const res = await request(`${this.baseUrl}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await request(`${this.baseUrl}${p}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		const text = await res.body.text();
 		const setCookie = res.headers['set-cookie'];
 		if (setCookie) {
@@ -192,11 +218,21 @@ export class N8n {
 	}
 
 	/** Creates the owner account through the REST API and logs in (cookie kept for rest()). */
-	async setupOwner({ email = 'owner@heygen-e2e.test', password = `E2e-${randomBytes(6).toString('hex')}-Pw1` } = {}) {
-		const setup = await this.rest('POST', '/rest/owner/setup', { email, firstName: 'Demo', lastName: 'Owner', password });
-		if (setup.status !== 200) throw new Error(`POST /rest/owner/setup → ${setup.status}: ${JSON.stringify(setup.body)}`);
+	async setupOwner({
+		email = 'owner@heygen-e2e.test',
+		password = `E2e-${randomBytes(6).toString('hex')}-Pw1`,
+	} = {}) {
+		const setup = await this.rest('POST', '/rest/owner/setup', {
+			email,
+			firstName: 'Demo',
+			lastName: 'Owner',
+			password,
+		});
+		if (setup.status !== 200)
+			throw new Error(`POST /rest/owner/setup → ${setup.status}: ${JSON.stringify(setup.body)}`);
 		const login = await this.rest('POST', '/rest/login', { emailOrLdapLoginId: email, password });
-		if (login.status !== 200) throw new Error(`POST /rest/login → ${login.status}: ${JSON.stringify(login.body)}`);
+		if (login.status !== 200)
+			throw new Error(`POST /rest/login → ${login.status}: ${JSON.stringify(login.body)}`);
 		this.owner = { email, password };
 		return this.owner;
 	}

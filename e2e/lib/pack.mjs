@@ -14,22 +14,42 @@ export async function buildPack(logFile) {
 
 /** `npm pack` into `destDir`; returns {file, name, version, files}. */
 export async function packTarball(destDir, logFile) {
-	const res = await run('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: ROOT, env: rootEnv(), logFile });
+	const res = await run('npm', ['pack', '--json', '--pack-destination', destDir], {
+		cwd: ROOT,
+		env: rootEnv(),
+		logFile,
+	});
 	if (res.code !== 0) throw new Error(`npm pack failed:\n${res.stderr}`);
 	const [info] = JSON.parse(res.stdout.slice(res.stdout.indexOf('[')));
-	return { file: path.join(destDir, info.filename), name: info.name, version: info.version, files: info.files.map((f) => f.path) };
+	return {
+		file: path.join(destDir, info.filename),
+		name: info.name,
+		version: info.version,
+		files: info.files.map((f) => f.path),
+	};
 }
 
 /** Installs the tarball into `<nodesDir>/node_modules` the way a user (or n8n's installer) does. */
 export async function installIntoNodesDir(nodesDir, tarball, logFile) {
 	const pkg = path.join(nodesDir, 'package.json');
-	if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
-	const res = await run('npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: nodesDir,
-		logFile,
-	});
-	if (res.code !== 0) throw new Error(`npm install of the pack into ${nodesDir} failed:\n${res.stderr}`);
-	const installed = JSON.parse(readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-heygen', 'package.json'), 'utf8'));
+	if (!existsSync(pkg))
+		writeFileSync(
+			pkg,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
+	const res = await run(
+		'npm',
+		['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'],
+		{
+			cwd: nodesDir,
+			logFile,
+		},
+	);
+	if (res.code !== 0)
+		throw new Error(`npm install of the pack into ${nodesDir} failed:\n${res.stderr}`);
+	const installed = JSON.parse(
+		readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-heygen', 'package.json'), 'utf8'),
+	);
 	return installed;
 }
 

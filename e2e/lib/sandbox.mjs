@@ -24,10 +24,21 @@ export class Sandbox {
 					else errors += `${line}\n`;
 				},
 			});
-			child.on('close', (code) => reject(new UserFacingError(`The HeyGen sandbox exited (code ${code}) before it was ready:\n${errors.trim()}`)));
+			child.on('close', (code) =>
+				reject(
+					new UserFacingError(
+						`The HeyGen sandbox exited (code ${code}) before it was ready:\n${errors.trim()}`,
+					),
+				),
+			);
 			child.on('error', reject);
 		});
-		const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('The HeyGen sandbox did not start within 60 s')), 60_000).unref());
+		const timeout = new Promise((_, reject) =>
+			setTimeout(
+				() => reject(new Error('The HeyGen sandbox did not start within 60 s')),
+				60_000,
+			).unref(),
+		);
 		const info = await Promise.race([ready, timeout]);
 		const sb = new Sandbox(child, info);
 		return sb;
@@ -47,7 +58,8 @@ export class Sandbox {
 			body: body ? JSON.stringify(body) : undefined,
 		});
 		const text = await res.body.text();
-		if (res.statusCode >= 400) throw new Error(`sandbox ${method} ${p} → ${res.statusCode}: ${text}`);
+		if (res.statusCode >= 400)
+			throw new Error(`sandbox ${method} ${p} → ${res.statusCode}: ${text}`);
 		return JSON.parse(text);
 	}
 

@@ -1,7 +1,14 @@
 // Small helpers shared by the e2e driver: paths, logging with timings, child processes, ports.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, createReadStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+	appendFileSync,
+	createReadStream,
+	mkdirSync,
+	readdirSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +74,11 @@ export class UserFacingError extends Error {}
 
 const children = new Set();
 
-export function run(cmd, args, { cwd = ROOT, env = process.env, input, timeoutMs = 600_000, logFile } = {}) {
+export function run(
+	cmd,
+	args,
+	{ cwd = ROOT, env = process.env, input, timeoutMs = 600_000, logFile } = {},
+) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
 		children.add(child);
@@ -87,7 +98,11 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, input, timeoutMs
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
 			children.delete(child);
-			if (logFile) appendLog(logFile, `$ ${cmd} ${args.join(' ')}\n${stdout}\n${stderr}\n[exit ${code ?? signal}]\n`);
+			if (logFile)
+				appendLog(
+					logFile,
+					`$ ${cmd} ${args.join(' ')}\n${stdout}\n${stderr}\n[exit ${code ?? signal}]\n`,
+				);
 			resolve({ code: code ?? 1, signal, stdout, stderr });
 		});
 		if (input !== undefined) child.stdin.end(input);
@@ -96,7 +111,11 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, input, timeoutMs
 }
 
 /** Starts a long-running child; returns it. Output goes to `logFile` (and `onLine`). */
-export function startBackground(cmd, args, { cwd = ROOT, env = process.env, logFile, onLine } = {}) {
+export function startBackground(
+	cmd,
+	args,
+	{ cwd = ROOT, env = process.env, logFile, onLine } = {},
+) {
 	const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	children.add(child);
 	child.on('close', () => children.delete(child));
@@ -173,7 +192,11 @@ export function assertPortFree(port, what, hint) {
 		const srv = net.createServer();
 		srv.once('error', (err) => {
 			if (err.code === 'EADDRINUSE')
-				reject(new UserFacingError(`Port ${port} (${what}) is already in use by another program. ${hint ?? ''}`.trim()));
+				reject(
+					new UserFacingError(
+						`Port ${port} (${what}) is already in use by another program. ${hint ?? ''}`.trim(),
+					),
+				);
 			else reject(err);
 		});
 		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
