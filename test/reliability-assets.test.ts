@@ -4,7 +4,7 @@
  * request kind and runs an Upload and a Direct Upload workflow side by side, so a round costs about
  * one retry wait, not one per cell. Every round asserts, from the sandbox journal, that the fault
  * was really served, that the request was (or was not) repeated, and that no asset was created twice.
- * docs/reliability.md is generated from what these tests assert.
+ * the Reliability section of README.md is generated from what these tests assert.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 

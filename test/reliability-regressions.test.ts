@@ -1,5 +1,5 @@
 /**
- * Regressions found by the reliability suite (F2–F6 in docs/reliability.md), each kept fixed here.
+ * Regressions found by the reliability suite (F2–F6 in the Reliability section of README.md), each kept fixed here.
  */
 import type { INode } from 'n8n-workflow';
 

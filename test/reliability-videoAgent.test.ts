@@ -2,7 +2,7 @@
  * The fault matrix of the HeyGen Video Agent node: session create (never re-sent unless HeyGen
  * said 429: it has no Idempotency-Key), session/video polling (reads, retried) and the list
  * searches behind the resource locators (reads, retried). Faults are armed several at a time and
- * the work runs concurrently, so a round costs about one retry wait. docs/reliability.md is
+ * the work runs concurrently, so a round costs about one retry wait. the Reliability section of README.md is
  * generated from what these tests assert.
  */
 import {
