@@ -113,6 +113,10 @@ export interface ManyResult {
 		concurrency: number | null;
 		seconds: number;
 		items: number;
+		/** of the worker process during the run (the far end not included) */
+		cpuSeconds: number;
+		majorGcCount: number;
+		gcPauseSeconds: number;
 	}>;
 }
 

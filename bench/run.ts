@@ -456,7 +456,15 @@ async function multipartUploads(
 /** key → seconds of each run */
 type ManySeries = Map<
 	string,
-	{ label: string; concurrency: number | null; seconds: number[]; items: number }
+	{
+		label: string;
+		concurrency: number | null;
+		seconds: number[];
+		items: number;
+		/** worker CPU ms per item, major GCs per 100 items */
+		cpuMsPerItem: number[];
+		majorGcsPer100: number[];
+	}
 >;
 
 async function manyUploads(
@@ -480,8 +488,12 @@ async function manyUploads(
 				concurrency: entry.concurrency,
 				seconds: [],
 				items: entry.items,
+				cpuMsPerItem: [],
+				majorGcsPer100: [],
 			};
 			series.seconds.push(entry.seconds);
+			series.cpuMsPerItem.push((entry.cpuSeconds * 1000) / entry.items);
+			series.majorGcsPer100.push((entry.majorGcCount * 100) / entry.items);
 			out.set(entry.key, series);
 		}
 		log(
@@ -868,15 +880,15 @@ function report(
 		add(
 			`## 3. ${config.manyCount} files of ${formatBytes(config.manyBytes)}, Upload, sandbox adding ${config.latencyMs} ms per API request`,
 			'',
-			'| HeyGen Assets | wall time (s) | files per second | speed-up over concurrency 1 |',
-			'|---|---|---|---|',
+			'| HeyGen Assets | wall time (s) | files per second | speed-up over concurrency 1 | worker CPU per file (ms) | major GCs per 100 files |',
+			'|---|---|---|---|---|---|',
 		);
 		const keys = [...many.keys()].sort((x, y) => Number(x.includes('@')) - Number(y.includes('@')));
 		for (const key of keys) {
 			const series = many.get(key)!;
 			const seq = seqFor(key);
 			add(
-				`| ${labelFor(key, series.concurrency)} | ${cell(spread(series.seconds))} | ${cell(spread(series.seconds.map((s) => series.items / s)), 1)} | ${seq && baseKey(key) !== 'pack:1' ? ratioCell(seq.seconds, series.seconds) : '—'} |`,
+				`| ${labelFor(key, series.concurrency)} | ${cell(spread(series.seconds))} | ${cell(spread(series.seconds.map((s) => series.items / s)), 1)} | ${seq && baseKey(key) !== 'pack:1' ? ratioCell(seq.seconds, series.seconds) : '—'} | ${cell(spread(series.cpuMsPerItem), 1)} | ${cell(spread(series.majorGcsPer100), 0)} |`,
 			);
 		}
 		add(
@@ -884,6 +896,17 @@ function report(
 			`Each file is one request, so concurrency c can at best divide the time by c: with the default concurrency the speed-up is bounded by ${DEFAULT_CONCURRENCY}×, and reaches it only if nothing but the latency costs time. Rows marked "${PROPOSED_LABEL}" run the same node with the read sizes of the change proposed in the notes below, emulated by the worker (bench/worker.ts, ChunkPolicy).`,
 			'',
 		);
+		const proposedSeq = many.get(`pack:1@${PROPOSED_LABEL}`);
+		const proposedDefault = many.get(`pack:default@${PROPOSED_LABEL}`);
+		const currentDefault = many.get('pack:default');
+		const currentSeq = many.get('pack:1');
+		if (proposedSeq && proposedDefault && currentDefault && currentSeq) {
+			const median = (values: number[]) => spread(values).median;
+			add(
+				`Before → after the proposed read sizes (emulated), medians of this run: speed-up of the default concurrency ${ratio(currentSeq.seconds, currentDefault.seconds).toFixed(2)}× → ${ratio(proposedSeq.seconds, proposedDefault.seconds).toFixed(2)}×; worker CPU per file at concurrency 1 ${median(currentSeq.cpuMsPerItem).toFixed(1)} → ${median(proposedSeq.cpuMsPerItem).toFixed(1)} ms; major GCs per 100 files ${median(currentSeq.majorGcsPer100).toFixed(0)} → ${median(proposedSeq.majorGcsPer100).toFixed(0)}.`,
+				'',
+			);
+		}
 		for (const key of keys) {
 			const series = many.get(key)!;
 			const seq = seqFor(key);
@@ -907,8 +930,8 @@ function report(
 			'',
 			'Sequential unless the row says otherwise. Overhead = time per item minus the raw round trip per item (first row), i.e. what n8n and the pack add to each item.',
 			'',
-			'| client | total (s) | per item (ms) | overhead per item (ms) |',
-			'|---|---|---|---|',
+			'| client | total (s) | per item (ms) | overhead per item (ms) | worker CPU per item (ms) | major GCs per 100 items |',
+			'|---|---|---|---|---|---|',
 		);
 		const order = ['raw:new', 'raw:keepalive', 'helper'];
 		for (const key of ['pack:1', 'pack:default']) {
@@ -928,10 +951,22 @@ function report(
 					)
 				: series.label;
 			add(
-				`| ${key === 'pack:1' || key === 'pack:default' ? `**${label}**` : label} | ${cell(spread(series.seconds))} | ${cell(spread(perItem), 2)} | ${key === 'raw:new' ? '—' : cell(spread(overhead), 2)} |`,
+				`| ${key === 'pack:1' || key === 'pack:default' ? `**${label}**` : label} | ${cell(spread(series.seconds))} | ${cell(spread(perItem), 2)} | ${key === 'raw:new' ? '—' : cell(spread(overhead), 2)} | ${cell(spread(series.cpuMsPerItem), 2)} | ${cell(spread(series.majorGcsPer100), 1)} |`,
 			);
 		}
 		add('');
+		const before = tiny.get('pack:1');
+		const after = tiny.get(`pack:1@${PROPOSED_LABEL}`);
+		if (raw && before && after) {
+			const overheadMs = (list: number[]) =>
+				spread(list.map((s, i) => ((s - raw.seconds[i]) * 1000) / before.items)).median;
+			const a = overheadMs(before.seconds);
+			const b = overheadMs(after.seconds);
+			add(
+				`Before → after the proposed read sizes (emulated), concurrency 1, medians of this run: overhead per item ${a.toFixed(2)} → ${b.toFixed(2)} ms (÷${(a / b).toFixed(1)}); worker CPU per item ${spread(before.cpuMsPerItem).median.toFixed(2)} → ${spread(after.cpuMsPerItem).median.toFixed(2)} ms; major GCs per 100 items ${spread(before.majorGcsPer100).median.toFixed(1)} → ${spread(after.majorGcsPer100).median.toFixed(1)}.`,
+				'',
+			);
+		}
 	}
 
 	return { markdown: lines.join('\n'), goals };

@@ -173,10 +173,8 @@ async function profiled<T>(work: () => Promise<T>, key?: string): Promise<T> {
 	}
 }
 
-async function measure<T>(work: () => Promise<T>): Promise<{ value: T; measurement: Measurement }> {
-	gc();
-	await sleep(50);
-	gc();
+/** Collects garbage collections (kind, pause) until stop(). */
+function observeGc(): { stop(): Promise<Array<{ kind: number; ms: number }>> } {
 	const gcs: Array<{ kind: number; ms: number }> = [];
 	const observer = new PerformanceObserver((list) => {
 		for (const entry of list.getEntries()) {
@@ -187,6 +185,20 @@ async function measure<T>(work: () => Promise<T>): Promise<{ value: T; measureme
 		}
 	});
 	observer.observe({ entryTypes: ['gc'] });
+	return {
+		async stop() {
+			await sleep(20); // let the observer deliver
+			observer.disconnect();
+			return gcs;
+		},
+	};
+}
+
+async function measure<T>(work: () => Promise<T>): Promise<{ value: T; measurement: Measurement }> {
+	gc();
+	await sleep(50);
+	gc();
+	const observer = observeGc();
 	const hwmReset = resetHwm();
 	const start = process.memoryUsage();
 	let peak = start.rss;
@@ -212,8 +224,7 @@ async function measure<T>(work: () => Promise<T>): Promise<{ value: T; measureme
 	const used = process.cpuUsage(cpu);
 	peak = Math.max(peak, process.memoryUsage.rss());
 	const hwm = hwmReset ? readHwmBytes() : null;
-	await sleep(20); // let the gc observer deliver
-	observer.disconnect();
+	const gcs = await observer.stop();
 	const sampled = peak - start.rss;
 	const kernel = hwm === null ? null : hwm - start.rss;
 	const major = gcs.filter((g) => g.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
@@ -265,12 +276,13 @@ async function storeBuffer(
 }
 
 let activePolicy: ChunkPolicy = {};
+/** binaries a stream was opened for since the last reset: the first open is the type-sniffing read */
+const opened = new Set<string>();
 
 /** Records the chunk size every getBinaryStream call asks for, and applies the job's ChunkPolicy. */
 function instrumentStreams(policy: ChunkPolicy = {}): Array<number | null> {
 	activePolicy = policy;
 	const asked: Array<number | null> = [];
-	const opened = new Set<string>();
 	const sizes = new Map<string, number>();
 	const service = Container.get(BinaryDataService);
 	const original = service.getAsStream.bind(service);
@@ -498,15 +510,25 @@ async function runMany(job: ManyJob): Promise<ManyResult> {
 		work: () => Promise<void>,
 	) => {
 		await resetServer(server);
+		opened.clear();
 		gc();
+		const gcs = observeGc();
+		const cpu = process.cpuUsage();
 		const started = performance.now();
 		await profiled(work, key);
+		const seconds = (performance.now() - started) / 1000;
+		const used = process.cpuUsage(cpu);
+		const collections = await gcs.stop();
 		runs.push({
 			key,
 			label,
 			concurrency,
-			seconds: (performance.now() - started) / 1000,
+			seconds,
 			items: job.count,
+			cpuSeconds: (used.user + used.system) / 1e6,
+			majorGcCount: collections.filter((g) => g.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+				.length,
+			gcPauseSeconds: collections.reduce((sum, g) => sum + g.ms, 0) / 1000,
 		});
 	};
 	const pack = async (concurrency: number | null, subset = items) => {
