@@ -22,6 +22,8 @@ function category({ functionName, url }: CallFrame): string {
 	if (functionName === '(garbage collector)') return 'garbage collection';
 	if (functionName === '(idle)') return 'idle (waiting for I/O or the far end)';
 	if (functionName === '(program)') return 'V8 / native, unattributed';
+	if (functionName === 'memoryUsage') return "the bench's RSS sampler";
+	if (url === 'node:inspector') return "the bench's profiler";
 	if (!url) {
 		if (functionName === 'read') return 'file reads (native fs)';
 		if (/^write(Buffer|v|Latin1String|Utf8String)$/.test(functionName))
@@ -54,7 +56,7 @@ export function summarizeProfile(profile: CpuProfile, keep = 8): ProfileSummary 
 		total += micros;
 		const name = category(frame);
 		byCategory.set(name, (byCategory.get(name) ?? 0) + micros);
-		if (frame.url) {
+		if (frame.url && frame.url !== 'node:inspector') {
 			const where = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
 			byFunction.set(where, (byFunction.get(where) ?? 0) + micros);
 		}
