@@ -9,11 +9,9 @@ import { join } from 'node:path';
 
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { gifBytes, mp4Bytes, mp4Header, pngBytes, writeLargeFile } from './fixtures/files';
 import {
 	node,
-	registerNodeType,
 	removeScratch,
 	runWorkflow,
 	scratchRoot,
@@ -21,11 +19,9 @@ import {
 	type FileInput,
 	type SourceItem,
 } from './harness/engine';
-import { assetsNode, CREDENTIAL_REF } from './harness/heygen';
+import { assetsNode, CREDENTIAL_REF, VIDEO_AGENT_TYPE } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
-registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 let sandbox: Sandbox;
 const files = mkdtempSync(join(scratchRoot, 'bad-input-'));

@@ -8,13 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
 
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { mp4Header, pngBytes, writeLargeFile } from './fixtures/files';
 import {
-	node,
-	registerNodeType,
 	removeScratch,
 	scratchRoot,
 	source,
@@ -22,11 +19,9 @@ import {
 	type SourceItem,
 	type WorkflowResult,
 } from './harness/engine';
-import { assetsNode, CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { start, type JournalEntry, type Sandbox } from './sandbox';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
-registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 /** How long a cancelled run may take to settle. */
 const PROMPT_MS = 2_000;
@@ -86,15 +81,7 @@ beforeEach(() => {
 	});
 });
 
-function agent(parameters: INodeParameters): INode {
-	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
-	return node(
-		'HeyGen Video Agent',
-		VIDEO_AGENT_TYPE,
-		{ ...parameters, options },
-		{ credentials: CREDENTIAL_REF },
-	);
-}
+const agent = (parameters: INodeParameters): INode => videoAgentNode(parameters);
 
 /** Resolves once `condition` holds (polled every 10 ms, for at most 15 s). */
 async function until(condition: () => boolean): Promise<void> {

@@ -3,14 +3,11 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
-import { node, registerNodeType, removeScratch, runWorkflow, source, startWorkflow } from './harness/engine';
-import { assetsNode, CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { node, removeScratch, runWorkflow, source, startWorkflow } from './harness/engine';
+import { assetsNode, CREDENTIAL_REF, sandboxCredentials, VIDEO_AGENT_TYPE } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
 import { gifBytes, pngBytes } from './fixtures/files';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
-registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 let sandbox: Sandbox;
 beforeAll(async () => {

@@ -20,10 +20,9 @@ import {
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { node, registerNodeType, removeScratch, runWorkflow, source } from './harness/engine';
-import { CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { CREDENTIAL_REF, sandboxCredentials, VIDEO_AGENT_TYPE, videoAgentNode } from './harness/heygen';
 import { start, type FaultSpec, type JournalEntry, type Sandbox } from './sandbox';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
 const videoAgentType = new HeyGenVideoAgent();
 registerNodeType(VIDEO_AGENT_TYPE, videoAgentType);
 
@@ -88,19 +87,8 @@ function arm(target: typeof CREATE | typeof SESSION_GET | typeof VIDEO_GET, faul
 	sandbox.injectFault({ ...target, ...fault } as FaultSpec);
 }
 
-function videoAgent(parameters: INodeParameters, extra: Partial<INode> = {}): INode {
-	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
-	return node(
-		'HeyGen Video Agent',
-		VIDEO_AGENT_TYPE,
-		{ ...parameters, options },
-		{
-			credentials: CREDENTIAL_REF,
-			onError: 'continueRegularOutput',
-			...extra,
-		},
-	);
-}
+const videoAgent = (parameters: INodeParameters, extra: Partial<INode> = {}): INode =>
+	videoAgentNode(parameters, { onError: 'continueRegularOutput', ...extra });
 
 async function runAgent(count: number, parameters: INodeParameters) {
 	const items = Array.from({ length: count }, (_, i) => ({ json: { topic: `topic ${i}` } }));

@@ -17,13 +17,10 @@ import { inspect } from 'node:util';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { gifBytes, mp4Bytes, pngBytes } from './fixtures/files';
 import {
-	node,
-	registerNodeType,
 	removeScratch,
 	runWorkflow,
 	scratchRoot,
@@ -31,11 +28,9 @@ import {
 	type SourceItem,
 	type WorkflowResult,
 } from './harness/engine';
-import { assetsNode, CREDENTIAL_REF } from './harness/heygen';
+import { assetsNode, videoAgentNode } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
-registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 const KEY = `sk-SECRET-canary-${randomBytes(12).toString('hex')}`;
 const WRONG_KEY = `sk-SECRET-wrong-canary-${randomBytes(12).toString('hex')}`;
@@ -100,15 +95,7 @@ function credentials(overrides: { apiKey?: string; baseUrl?: string } = {}) {
 	return { heyGenV3Api: { apiKey: KEY, baseUrl: sandbox.apiUrl, ...overrides } };
 }
 
-function agent(parameters: INodeParameters, extra: Partial<INode> = {}): INode {
-	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
-	return node(
-		'HeyGen Video Agent',
-		VIDEO_AGENT_TYPE,
-		{ ...parameters, options },
-		{ credentials: CREDENTIAL_REF, ...extra },
-	);
-}
+const agent = videoAgentNode;
 
 const continueOnFail: Partial<INode> = { onError: 'continueRegularOutput' };
 

@@ -4,12 +4,9 @@
  */
 import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { pngBytes, jpegBytes } from './fixtures/files';
 import {
-	node,
 	readBinary,
-	registerNodeType,
 	removeScratch,
 	runWorkflow,
 	source,
@@ -17,11 +14,9 @@ import {
 	type BinaryMode,
 	type SourceItem,
 } from './harness/engine';
-import { assetsNode, CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { SAMPLE_MP4, start, type Sandbox } from './sandbox';
 
-const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
-registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 /** A generate session finishes in about a third of a second. */
 const FAST_CLOCK = { thinkingMs: 60, generatingMs: 150, videoPendingMs: 40, videoProcessingMs: 110 };
@@ -43,10 +38,7 @@ beforeEach(() => {
 });
 
 /** A Video Agent node; its options get a 0.1 s poll interval unless the test sets one. */
-function videoAgent(parameters: INodeParameters, extra: Partial<INode> = {}, name = 'HeyGen Video Agent'): INode {
-	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
-	return node(name, VIDEO_AGENT_TYPE, { ...parameters, options }, { credentials: CREDENTIAL_REF, ...extra });
-}
+const videoAgent = videoAgentNode;
 
 function run(nodes: INode[], binaryMode: BinaryMode = 'filesystem') {
 	return runWorkflow({ nodes, binaryMode, credentials: sandboxCredentials(sandbox) });

@@ -2,17 +2,20 @@
  * Wires the pack into the engine harness: registers our credential and nodes, and gives tests a
  * sandbox-backed credential and node builders with the real workflow type names.
  */
-import type { INode, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { HeyGenV3Api } from '../../credentials/HeyGenV3Api.credentials';
 import { HeyGenAssets } from '../../nodes/HeyGenAssets/HeyGenAssets.node';
+import { HeyGenVideoAgent } from '../../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import type { Sandbox } from '../sandbox';
 import { node, registerCredentialType, registerNodeType } from './engine';
 
 export const ASSETS_TYPE = 'n8n-nodes-heygen.heyGenAssets';
+export const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
 
 registerCredentialType(new HeyGenV3Api());
 registerNodeType(ASSETS_TYPE, new HeyGenAssets());
+registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
 
 export const CREDENTIAL_REF = { heyGenV3Api: { id: '1', name: 'HeyGen sandbox' } };
 
@@ -23,4 +26,17 @@ export function sandboxCredentials(sandbox: Pick<Sandbox, 'apiKey' | 'apiUrl'>) 
 /** A HeyGen Assets node as it appears in a workflow. */
 export function assetsNode(parameters: INodeParameters, extra: Partial<INode> = {}, name = 'HeyGen Assets'): INode {
 	return node(name, ASSETS_TYPE, parameters, { credentials: CREDENTIAL_REF, ...extra });
+}
+
+/**
+ * A HeyGen Video Agent node as it appears in a workflow, polling every 0.1 s unless the test sets
+ * "Poll Interval" itself (the sandbox's clock runs in hundreds of milliseconds).
+ */
+export function videoAgentNode(
+	parameters: INodeParameters,
+	extra: Partial<INode> = {},
+	name = 'HeyGen Video Agent',
+): INode {
+	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
+	return node(name, VIDEO_AGENT_TYPE, { ...parameters, options }, { credentials: CREDENTIAL_REF, ...extra });
 }
