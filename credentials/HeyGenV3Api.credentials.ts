@@ -45,7 +45,14 @@ export class HeyGenV3Api implements ICredentialType {
 			default: '',
 			displayOptions: {
 				show: {
-					baseUrl: [{ _cnd: { regex: '^\\s*http://(?!(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?(/|$))' } }],
+					baseUrl: [
+						{
+							_cnd: {
+								regex:
+									'^\\s*http://(?!(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?(/|$))',
+							},
+						},
+					],
 				},
 			},
 		},

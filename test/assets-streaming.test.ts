@@ -27,7 +27,9 @@ it('direct-uploads a 400 MB file from filesystem binary storage without loading 
 	const path = join(scratchRoot, 'large.mp4');
 	const digest = await writeLargeFile(path, SIZE, mp4Header());
 
-	const sourceNode = source([{ binary: { data: { fileName: 'large.mp4', mimeType: 'video/mp4', path } } }]);
+	const sourceNode = source([
+		{ binary: { data: { fileName: 'large.mp4', mimeType: 'video/mp4', path } } },
+	]);
 	// Store the file in n8n's binary data first (a plain run of the source node), so the peak below
 	// measures the upload only.
 	global.gc?.();

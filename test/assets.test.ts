@@ -3,10 +3,25 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { removeScratch, runWorkflow, scratchRoot, source, type BinaryMode, type SourceItem } from './harness/engine';
+import {
+	removeScratch,
+	runWorkflow,
+	scratchRoot,
+	source,
+	type BinaryMode,
+	type SourceItem,
+} from './harness/engine';
 import { assetsNode, sandboxCredentials } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
-import { gifBytes, mp4Bytes, mp4Header, pdfBytes, pngBytes, sha256, writeLargeFile } from './fixtures/files';
+import {
+	gifBytes,
+	mp4Bytes,
+	mp4Header,
+	pdfBytes,
+	pngBytes,
+	sha256,
+	writeLargeFile,
+} from './fixtures/files';
 
 let sandbox: Sandbox;
 const files = mkdtempSync(join(scratchRoot, 'files-'));
@@ -26,7 +41,12 @@ beforeEach(() => {
 	sandbox.setOptions({ completeLagCalls: 0, uploadExpiresInSeconds: 3600, maxBytes: 209_715_200 });
 });
 
-function run(items: SourceItem[], parameters: Record<string, unknown>, binaryMode: BinaryMode = 'filesystem', extra = {}) {
+function run(
+	items: SourceItem[],
+	parameters: Record<string, unknown>,
+	binaryMode: BinaryMode = 'filesystem',
+	extra = {},
+) {
 	return runWorkflow({
 		nodes: [source(items), assetsNode(parameters as never, extra)],
 		binaryMode,
@@ -40,33 +60,44 @@ function apiCalls(method?: string, path?: RegExp) {
 		.filter((e) => (!method || e.method === method) && (!path || path.test(e.path)));
 }
 
-const png = (name = 'photo.png', bytes = pngBytes()) => ({ fileName: name, mimeType: 'image/png', content: bytes });
-
-describe.each<BinaryMode>(['filesystem', 'database', 'default'])('Upload in %s binary mode', (mode) => {
-	it('uploads the exact bytes and outputs HeyGen\'s asset fields', async () => {
-		const bytes = pngBytes(50_000);
-		const result = await run([{ json: { n: 1 }, binary: { data: png('photo.png', bytes) } }], { operation: 'upload' }, mode);
-		expect(result.error).toBeUndefined();
-		const [out] = result.output('HeyGen Assets');
-		expect(out.json).toMatchObject({
-			mime_type: 'image/png',
-			size_bytes: bytes.length,
-			binary_property: 'data',
-			file_name: 'photo.png',
-			upload_method: 'upload',
-		});
-		const assetId = out.json.asset_id as string;
-		expect(assetId).toMatch(/^asset_/);
-		expect(out.json.file).toEqual({ type: 'asset_id', asset_id: assetId });
-		expect(out.json.url).toEqual(expect.stringContaining(assetId));
-		expect(out.pairedItem).toEqual([{ item: 0 }]);
-		expect(out.binary).toBeUndefined();
-		expect(sandbox.assets.get(assetId)!.sha256).toBe(sha256(bytes));
-		const [post] = apiCalls('POST', /^\/v3\/assets$/);
-		expect(post.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
-		expect(post.headers['x-api-key']).toBe(sandbox.apiKey);
-	});
+const png = (name = 'photo.png', bytes = pngBytes()) => ({
+	fileName: name,
+	mimeType: 'image/png',
+	content: bytes,
 });
+
+describe.each<BinaryMode>(['filesystem', 'database', 'default'])(
+	'Upload in %s binary mode',
+	(mode) => {
+		it("uploads the exact bytes and outputs HeyGen's asset fields", async () => {
+			const bytes = pngBytes(50_000);
+			const result = await run(
+				[{ json: { n: 1 }, binary: { data: png('photo.png', bytes) } }],
+				{ operation: 'upload' },
+				mode,
+			);
+			expect(result.error).toBeUndefined();
+			const [out] = result.output('HeyGen Assets');
+			expect(out.json).toMatchObject({
+				mime_type: 'image/png',
+				size_bytes: bytes.length,
+				binary_property: 'data',
+				file_name: 'photo.png',
+				upload_method: 'upload',
+			});
+			const assetId = out.json.asset_id as string;
+			expect(assetId).toMatch(/^asset_/);
+			expect(out.json.file).toEqual({ type: 'asset_id', asset_id: assetId });
+			expect(out.json.url).toEqual(expect.stringContaining(assetId));
+			expect(out.pairedItem).toEqual([{ item: 0 }]);
+			expect(out.binary).toBeUndefined();
+			expect(sandbox.assets.get(assetId)!.sha256).toBe(sha256(bytes));
+			const [post] = apiCalls('POST', /^\/v3\/assets$/);
+			expect(post.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+			expect(post.headers['x-api-key']).toBe(sandbox.apiKey);
+		});
+	},
+);
 
 describe('Direct Upload', () => {
 	it.each<BinaryMode>(['filesystem', 'database', 'default'])(
@@ -80,7 +111,12 @@ describe('Direct Upload', () => {
 			);
 			expect(result.error).toBeUndefined();
 			const [out] = result.output('HeyGen Assets');
-			expect(out.json).toMatchObject({ mime_type: 'video/mp4', size_bytes: bytes.length, status: 'processing', upload_method: 'directUpload' });
+			expect(out.json).toMatchObject({
+				mime_type: 'video/mp4',
+				size_bytes: bytes.length,
+				status: 'processing',
+				upload_method: 'directUpload',
+			});
 			const asset = sandbox.assets.get(out.json.asset_id as string)!;
 			expect(asset.sha256).toBe(sha256(bytes));
 
@@ -127,7 +163,13 @@ describe('Direct Upload', () => {
 	it('retries the 409 "not found yet" race on complete', async () => {
 		sandbox.setOptions({ completeLagCalls: 2 });
 		const result = await run(
-			[{ binary: { data: { fileName: 'race.mp4', mimeType: 'video/mp4', content: mp4Bytes(10_000) } } }],
+			[
+				{
+					binary: {
+						data: { fileName: 'race.mp4', mimeType: 'video/mp4', content: mp4Bytes(10_000) },
+					},
+				},
+			],
 			{ operation: 'directUpload' },
 		);
 		expect(result.error).toBeUndefined();
@@ -137,7 +179,13 @@ describe('Direct Upload', () => {
 	it('fails before sending any byte when the file is over max_bytes', async () => {
 		sandbox.setOptions({ maxBytes: 1_000_000 });
 		const result = await run(
-			[{ binary: { data: { fileName: 'big.mp4', mimeType: 'video/mp4', content: mp4Bytes(1_500_000) } } }],
+			[
+				{
+					binary: {
+						data: { fileName: 'big.mp4', mimeType: 'video/mp4', content: mp4Bytes(1_500_000) },
+					},
+				},
+			],
 			{ operation: 'directUpload' },
 		);
 		expect(result.error?.message).toMatch(/big\.mp4/);
@@ -149,7 +197,12 @@ describe('several files and the auto switch', () => {
 	it('uploads every field named in "Input Data Field Name", one output per file, all paired to their item', async () => {
 		const result = await run(
 			[
-				{ binary: { image: png('a.png'), doc: { fileName: 'b.pdf', mimeType: 'application/pdf', content: pdfBytes() } } },
+				{
+					binary: {
+						image: png('a.png'),
+						doc: { fileName: 'b.pdf', mimeType: 'application/pdf', content: pdfBytes() },
+					},
+				},
 				{ binary: { image: png('c.png') } },
 			],
 			{ operation: 'upload', binaryPropertyName: '={{ $binary.doc ? "image, doc" : "image" }}' },
@@ -171,7 +224,10 @@ describe('several files and the auto switch', () => {
 			{ operation: 'upload' },
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.output('HeyGen Assets')[0].json).toMatchObject({ upload_method: 'directUpload', size_bytes: 32_000_001 });
+		expect(result.output('HeyGen Assets')[0].json).toMatchObject({
+			upload_method: 'directUpload',
+			size_bytes: 32_000_001,
+		});
 		expect(apiCalls('POST', /^\/v3\/assets$/)).toHaveLength(0);
 		expect(sandbox.journal('storage')[0].sha256).toBe(digest);
 	});
@@ -190,9 +246,30 @@ describe('several files and the auto switch', () => {
 
 describe('input validation happens before any network call', () => {
 	it.each([
-		['a GIF', { data: { fileName: 'anim.gif', mimeType: 'image/gif', content: gifBytes() } }, 'data', /Item 0, field "data", file "anim.gif" is a GIF image/],
-		['an empty file', { data: { fileName: 'empty.png', mimeType: 'image/png', content: Buffer.alloc(0) } }, 'data', /is empty/],
-		['plain text named .mp4', { data: { fileName: 'notes.mp4', mimeType: 'video/mp4', content: Buffer.from('just some notes\n') } }, 'data', /is plain text/],
+		[
+			'a GIF',
+			{ data: { fileName: 'anim.gif', mimeType: 'image/gif', content: gifBytes() } },
+			'data',
+			/Item 0, field "data", file "anim.gif" is a GIF image/,
+		],
+		[
+			'an empty file',
+			{ data: { fileName: 'empty.png', mimeType: 'image/png', content: Buffer.alloc(0) } },
+			'data',
+			/is empty/,
+		],
+		[
+			'plain text named .mp4',
+			{
+				data: {
+					fileName: 'notes.mp4',
+					mimeType: 'video/mp4',
+					content: Buffer.from('just some notes\n'),
+				},
+			},
+			'data',
+			/is plain text/,
+		],
 		['a missing field', { data: png() }, 'dat', /Item 0 has no binary field "dat"/],
 	])('rejects %s', async (_name, binary, field, message) => {
 		const result = await run([{ binary }], { operation: 'upload', binaryPropertyName: field });
@@ -201,20 +278,31 @@ describe('input validation happens before any network call', () => {
 	});
 
 	it('trusts bytes, not names: a PNG named .mp4 is uploaded as image/png', async () => {
-		const result = await run([{ binary: { data: { fileName: 'fake.mp4', mimeType: 'video/mp4', content: pngBytes() } } }], { operation: 'upload' });
+		const result = await run(
+			[{ binary: { data: { fileName: 'fake.mp4', mimeType: 'video/mp4', content: pngBytes() } } }],
+			{ operation: 'upload' },
+		);
 		expect(result.output('HeyGen Assets')[0].json.mime_type).toBe('image/png');
 	});
 
 	it('rejects a malformed asset id for Complete', async () => {
 		const result = await run([{ json: { asset_id: 'not an id/../x' } }], { operation: 'complete' });
-		expect(result.error?.message).toMatch(/"Asset ID" is "not an id\/..\/x", not a HeyGen asset id/);
+		expect(result.error?.message).toMatch(
+			/"Asset ID" is "not an id\/..\/x", not a HeyGen asset id/,
+		);
 		expect(sandbox.journal()).toHaveLength(0);
 	});
 });
 
 describe('recovery', () => {
 	it('retries 429 after Retry-After and 5xx on the upload POST (it carries an Idempotency-Key)', async () => {
-		sandbox.injectFault({ method: 'POST', path: '/v3/assets', kind: 'status', status: 429, retryAfter: 1 });
+		sandbox.injectFault({
+			method: 'POST',
+			path: '/v3/assets',
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+		});
 		sandbox.injectFault({ method: 'POST', path: '/v3/assets', kind: 'status', status: 503 });
 		const result = await run([{ binary: { data: png('retried.png') } }], { operation: 'upload' });
 		expect(result.error).toBeUndefined();
@@ -222,13 +310,24 @@ describe('recovery', () => {
 		expect(posts.map((p) => p.status)).toEqual([429, 503, 200]);
 		expect(new Set(posts.map((p) => p.headers['idempotency-key'])).size).toBe(1);
 		expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(950);
-		expect([...sandbox.assets.values()].filter((a) => a.filename === 'retried.png')).toHaveLength(1);
+		expect([...sandbox.assets.values()].filter((a) => a.filename === 'retried.png')).toHaveLength(
+			1,
+		);
 	});
 
 	it('re-sends the storage PUT with a reopened stream after the connection drops mid-body', async () => {
 		const bytes = mp4Bytes(2_000_000);
-		sandbox.injectFault({ method: 'PUT', origin: 'storage', path: '/uploads/:id', kind: 'drop', dropAfterBytes: 500_000 });
-		const result = await run([{ binary: { data: { fileName: 'drop.mp4', mimeType: 'video/mp4', content: bytes } } }], { operation: 'directUpload' });
+		sandbox.injectFault({
+			method: 'PUT',
+			origin: 'storage',
+			path: '/uploads/:id',
+			kind: 'drop',
+			dropAfterBytes: 500_000,
+		});
+		const result = await run(
+			[{ binary: { data: { fileName: 'drop.mp4', mimeType: 'video/mp4', content: bytes } } }],
+			{ operation: 'directUpload' },
+		);
 		expect(result.error).toBeUndefined();
 		const puts = sandbox.journal('storage').filter((e) => e.method === 'PUT');
 		expect(puts).toHaveLength(2);
@@ -237,7 +336,10 @@ describe('recovery', () => {
 
 	it('starts one fresh direct upload when the upload URL has expired', async () => {
 		sandbox.setOptions({ uploadExpiresInSeconds: 1 });
-		const result = await run([{ binary: { data: { fileName: 'slow.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }], { operation: 'directUpload' });
+		const result = await run(
+			[{ binary: { data: { fileName: 'slow.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }],
+			{ operation: 'directUpload' },
+		);
 		// A 1 s URL is inside the safety margin: both sessions are dropped unused and no byte is sent.
 		expect(result.error?.message).toMatch(/upload URL expired twice/);
 		expect(apiCalls('POST', /direct-uploads$/)).toHaveLength(2);
@@ -267,12 +369,18 @@ describe('items', () => {
 	});
 
 	it('keeps the input binary on request', async () => {
-		const result = await run([{ binary: { data: png() } }], { operation: 'upload', options: { keepBinary: true } });
+		const result = await run([{ binary: { data: png() } }], {
+			operation: 'upload',
+			options: { keepBinary: true },
+		});
 		expect(result.output('HeyGen Assets')[0].binary?.data?.mimeType).toBe('image/png');
 	});
 
 	it('never lets the API key reach the storage origin', async () => {
-		await run([{ binary: { data: { fileName: 'k.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }], { operation: 'directUpload' });
+		await run(
+			[{ binary: { data: { fileName: 'k.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }],
+			{ operation: 'directUpload' },
+		);
 		const storage = sandbox.journal('storage');
 		expect(storage.length).toBeGreaterThan(0);
 		expect(JSON.stringify(storage)).not.toContain(sandbox.apiKey);

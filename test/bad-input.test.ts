@@ -22,7 +22,6 @@ import {
 import { assetsNode, CREDENTIAL_REF, VIDEO_AGENT_TYPE } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
 
-
 let sandbox: Sandbox;
 const files = mkdtempSync(join(scratchRoot, 'bad-input-'));
 const BIG_PATH = join(files, 'big.mp4');

@@ -22,7 +22,6 @@ import {
 import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { start, type JournalEntry, type Sandbox } from './sandbox';
 
-
 /** How long a cancelled run may take to settle. */
 const PROMPT_MS = 2_000;
 

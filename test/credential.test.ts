@@ -1,5 +1,12 @@
 import { HeyGenV3Api } from '../credentials/HeyGenV3Api.credentials';
-import { chain, node, registerCredentialType, removeScratch, runWorkflow, source } from './harness/engine';
+import {
+	chain,
+	node,
+	registerCredentialType,
+	removeScratch,
+	runWorkflow,
+	source,
+} from './harness/engine';
 import {
 	CREDENTIAL_TEST_TYPE,
 	registerCredentialTestNode,
@@ -61,8 +68,14 @@ describe('HeyGen API credential', () => {
 	});
 
 	it('resolves its test request to GET <baseUrl>/v3/users/me, trailing slash or not', () => {
-		for (const base of ['https://api.heygen.com', 'https://api.heygen.com/', ' https://api.heygen.com// ']) {
-			expect(resolveCredentialTestRequest(credentialType.test, { apiKey: 'k', baseUrl: base })).toEqual({
+		for (const base of [
+			'https://api.heygen.com',
+			'https://api.heygen.com/',
+			' https://api.heygen.com// ',
+		]) {
+			expect(
+				resolveCredentialTestRequest(credentialType.test, { apiKey: 'k', baseUrl: base }),
+			).toEqual({
 				method: 'GET',
 				url: 'https://api.heygen.com/v3/users/me',
 			});

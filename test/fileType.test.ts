@@ -31,11 +31,25 @@ describe('detectFileType', () => {
 		['WebP', Buffer.from('RIFF\0\0\0\0WEBPVP8 ', 'latin1'), 'a WebP image'],
 		['HEIC', mp4Header('heic'), 'a HEIC/HEIF image'],
 		['QuickTime', mp4Header('qt  '), 'a QuickTime (.mov) video'],
-		['ZIP', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), 'a ZIP archive (or an Office document)'],
+		[
+			'ZIP',
+			Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]),
+			'a ZIP archive (or an Office document)',
+		],
 		['text', Buffer.from('hello, this is a text file\nline 2\n'), 'plain text'],
 		['HTML', Buffer.from('<!DOCTYPE html><html></html>'), 'an HTML page'],
-		['Matroska', Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x42, 0x82, 0x88, 0x6d, 0x61, 0x74, 0x72, 0x6f, 0x73, 0x6b, 0x61]), 'a Matroska (.mkv) video'],
-		['AAC (ADTS, layer 00)', Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0xfc]), 'an unrecognised binary format'],
+		[
+			'Matroska',
+			Buffer.from([
+				0x1a, 0x45, 0xdf, 0xa3, 0x42, 0x82, 0x88, 0x6d, 0x61, 0x74, 0x72, 0x6f, 0x73, 0x6b, 0x61,
+			]),
+			'a Matroska (.mkv) video',
+		],
+		[
+			'AAC (ADTS, layer 00)',
+			Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0xfc]),
+			'an unrecognised binary format',
+		],
 	])('rejects %s and names it', (_name, bytes, label) => {
 		expect(detectFileType(bytes)).toEqual({ supported: false, label });
 	});

@@ -8,7 +8,6 @@ import { assetsNode, CREDENTIAL_REF, sandboxCredentials, VIDEO_AGENT_TYPE } from
 import { start, type Sandbox } from './sandbox';
 import { gifBytes, pngBytes } from './fixtures/files';
 
-
 let sandbox: Sandbox;
 beforeAll(async () => {
 	sandbox = await start({ port: 0, quiet: true });
@@ -23,7 +22,10 @@ beforeEach(() => {
 });
 
 const agent = (parameters: Record<string, unknown>, extra: Partial<INode> = {}) =>
-	node('HeyGen Video Agent', VIDEO_AGENT_TYPE, parameters as never, { credentials: CREDENTIAL_REF, ...extra });
+	node('HeyGen Video Agent', VIDEO_AGENT_TYPE, parameters as never, {
+		credentials: CREDENTIAL_REF,
+		...extra,
+	});
 const run = (nodes: INode[]) => runWorkflow({ nodes, credentials: sandboxCredentials(sandbox) });
 
 it('F2: Complete names an object asset id with the right article ("an object")', async () => {
@@ -36,24 +38,42 @@ it('F2: Complete names an object asset id with the right article ("an object")',
 
 it('F3: a create whose answer was lost (timeout) warns that HeyGen may have started the video', async () => {
 	sandbox.setOptions({ latencyMs: 1500 });
-	const result = await run([source([{ json: {} }]), agent({ prompt: 'p', waitForCompletion: false, options: { timeout: 1 } })]);
+	const result = await run([
+		source([{ json: {} }]),
+		agent({ prompt: 'p', waitForCompletion: false, options: { timeout: 1 } }),
+	]);
 	sandbox.setOptions({ latencyMs: 0 });
 	expect(result.error?.description).toContain('Not retried automatically');
 });
 
 it('F3b: a create answered 200 with an unreadable body warns that HeyGen may have started the video', async () => {
 	sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'malformed' });
-	const result = await run([source([{ json: {} }]), agent({ prompt: 'p', waitForCompletion: false })]);
+	const result = await run([
+		source([{ json: {} }]),
+		agent({ prompt: 'p', waitForCompletion: false }),
+	]);
 	expect(result.error?.description).toContain('Not retried automatically');
 });
 
 it('F4: a run cancelled during a wait (Retry-After) ends "canceled", like one cancelled during a request', async () => {
-	sandbox.injectFault({ method: 'POST', path: '/v3/assets', kind: 'status', status: 429, retryAfter: 20 });
+	sandbox.injectFault({
+		method: 'POST',
+		path: '/v3/assets',
+		kind: 'status',
+		status: 429,
+		retryAfter: 20,
+	});
 	const running = startWorkflow({
-		nodes: [source([{ binary: { data: { fileName: 'a.png', mimeType: 'image/png', content: pngBytes() } } }]), assetsNode({ operation: 'upload' })],
+		nodes: [
+			source([
+				{ binary: { data: { fileName: 'a.png', mimeType: 'image/png', content: pngBytes() } } },
+			]),
+			assetsNode({ operation: 'upload' }),
+		],
 		credentials: sandboxCredentials(sandbox),
 	});
-	while (!sandbox.journal().some((e) => e.status === 429)) await new Promise((r) => setTimeout(r, 10));
+	while (!sandbox.journal().some((e) => e.status === 429))
+		await new Promise((r) => setTimeout(r, 10));
 	running.cancel();
 	const result = await running.result;
 	expect(result.run.status).toBe('canceled');
@@ -76,9 +96,17 @@ it('F5: Upload checks every file before sending any: a bad second field stops th
 });
 
 it('F6: a storage 403 does not send the user to the API key (the storage server never sees it)', async () => {
-	sandbox.injectFault({ method: 'PUT', origin: 'storage', path: '/uploads/:id', kind: 'status', status: 403 });
+	sandbox.injectFault({
+		method: 'PUT',
+		origin: 'storage',
+		path: '/uploads/:id',
+		kind: 'status',
+		status: 403,
+	});
 	const result = await run([
-		source([{ binary: { data: { fileName: 's.png', mimeType: 'image/png', content: pngBytes() } } }]),
+		source([
+			{ binary: { data: { fileName: 's.png', mimeType: 'image/png', content: pngBytes() } } },
+		]),
 		assetsNode({ operation: 'directUpload' }),
 	]);
 	expect(result.error?.message).toMatch(/refused the upload/);

@@ -20,7 +20,12 @@ import {
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { node, registerNodeType, removeScratch, runWorkflow, source } from './harness/engine';
-import { CREDENTIAL_REF, sandboxCredentials, VIDEO_AGENT_TYPE, videoAgentNode } from './harness/heygen';
+import {
+	CREDENTIAL_REF,
+	sandboxCredentials,
+	VIDEO_AGENT_TYPE,
+	videoAgentNode,
+} from './harness/heygen';
 import { start, type FaultSpec, type JournalEntry, type Sandbox } from './sandbox';
 
 const videoAgentType = new HeyGenVideoAgent();

@@ -31,7 +31,6 @@ import {
 import { assetsNode, videoAgentNode } from './harness/heygen';
 import { start, type Sandbox } from './sandbox';
 
-
 const KEY = `sk-SECRET-canary-${randomBytes(12).toString('hex')}`;
 const WRONG_KEY = `sk-SECRET-wrong-canary-${randomBytes(12).toString('hex')}`;
 const FAST_CLOCK = {

@@ -80,26 +80,37 @@ afterAll(async () => {
 
 beforeEach(() => sandbox.clearJournal());
 
-async function search(method: SearchMethod, pages: number, filter = ''): Promise<INodeListSearchResult[]> {
+async function search(
+	method: SearchMethod,
+	pages: number,
+	filter = '',
+): Promise<INodeListSearchResult[]> {
 	const result = await runWorkflow({
-		nodes: [source([{ json: {} }]), node('Probe', PROBE_TYPE, { method, filter, pages }, { credentials: CREDENTIAL_REF })],
+		nodes: [
+			source([{ json: {} }]),
+			node('Probe', PROBE_TYPE, { method, filter, pages }, { credentials: CREDENTIAL_REF }),
+		],
 		credentials: sandboxCredentials(sandbox),
 	});
 	expect(result.error).toBeUndefined();
 	return result.output('Probe').map((item) => item.json as unknown as INodeListSearchResult);
 }
 
-const listCalls = (path: string) => sandbox.journal('api').filter((e) => e.method === 'GET' && e.path === path);
+const listCalls = (path: string) =>
+	sandbox.journal('api').filter((e) => e.method === 'GET' && e.path === path);
 
 describe('list search', () => {
-	it('pages through avatar looks with HeyGen\'s cursor until has_more is false', async () => {
+	it("pages through avatar looks with HeyGen's cursor until has_more is false", async () => {
 		const pages = await search('searchAvatarLooks', 5);
 		expect(pages.map((p) => p.results.length)).toEqual([50, 10]);
 		expect(pages[0].paginationToken).toEqual(expect.any(String));
 		expect(pages[1].paginationToken).toBeUndefined();
 		const all = pages.flatMap((p) => p.results);
 		expect(new Set(all.map((r) => r.value)).size).toBe(60);
-		expect(all[0]).toMatchObject({ name: 'Ava look 1 (studio avatar)', value: expect.stringMatching(/^[0-9a-f]{32}$/) });
+		expect(all[0]).toMatchObject({
+			name: 'Ava look 1 (studio avatar)',
+			value: expect.stringMatching(/^[0-9a-f]{32}$/),
+		});
 		const calls = listCalls('/v3/avatars/looks');
 		expect(calls.map((c) => c.query.limit)).toEqual(['50', '50']);
 		expect(calls[0].query.token).toBeUndefined();
@@ -111,7 +122,9 @@ describe('list search', () => {
 		const pages = await search('searchVoices', 10);
 		expect(pages.map((p) => p.results.length)).toEqual([10, 100, 20]);
 		expect(pages[2].paginationToken).toBeUndefined();
-		expect(listCalls('/v3/voices').map((c) => [c.query.type, c.query.limit, Boolean(c.query.token)])).toEqual([
+		expect(
+			listCalls('/v3/voices').map((c) => [c.query.type, c.query.limit, Boolean(c.query.token)]),
+		).toEqual([
 			['private', '100', false],
 			['public', '100', false],
 			['public', '100', true],
@@ -147,16 +160,23 @@ describe('list search', () => {
 		expect(listCalls('/v3/video-agents/styles')[0].query.limit).toBe('50');
 
 		const [kits] = await search('searchBrandKits', 1);
-		expect(kits.results.map((r) => r.name)).toEqual(['Sandbox Corporate', 'Sandbox Playful', 'Sandbox Mono']);
+		expect(kits.results.map((r) => r.name)).toEqual([
+			'Sandbox Corporate',
+			'Sandbox Playful',
+			'Sandbox Mono',
+		]);
 		expect(kits.results[0].value).toMatch(/^bk_/);
 	});
 });
 
 describe('public interface', () => {
 	const { description } = videoAgent;
-	const property = (name: string) => description.properties.find((p) => p.name === name) as INodeProperties;
+	const property = (name: string) =>
+		description.properties.find((p) => p.name === name) as INodeProperties;
 	const option = (name: string) =>
-		(property('options').options as INodeProperties[]).find((p) => p.name === name) as INodeProperties;
+		(property('options').options as INodeProperties[]).find(
+			(p) => p.name === name,
+		) as INodeProperties;
 
 	it('keeps the names and defaults example workflows depend on', () => {
 		expect(description.name).toBe('heyGenVideoAgent');
@@ -165,9 +185,9 @@ describe('public interface', () => {
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'heyGenV3Api', required: true }]);
 		expect(property('operation').default).toBe('create');
-		expect((property('operation').options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
-			['create', 'get', 'getVideo', 'sendMessage', 'stop'],
-		);
+		expect(
+			(property('operation').options as Array<{ value: string }>).map((o) => o.value).sort(),
+		).toEqual(['create', 'get', 'getVideo', 'sendMessage', 'stop']);
 		expect(property('assetIds').default).toBe('={{ $json.asset_id }}');
 		expect(property('combineItems').default).toBe(false);
 		expect(property('waitForCompletion').default).toBe(true);
@@ -177,7 +197,17 @@ describe('public interface', () => {
 		expect(property('message')).toBeDefined();
 		expect(option('downloadVideo').default).toBe(false);
 		expect(option('binaryPropertyName').default).toBe('data');
-		for (const name of ['pollIntervalSeconds', 'maxWaitSeconds', 'mode', 'orientation', 'incognitoMode', 'callbackUrl', 'callbackId', 'fileUrls', 'inputBinaryFields']) {
+		for (const name of [
+			'pollIntervalSeconds',
+			'maxWaitSeconds',
+			'mode',
+			'orientation',
+			'incognitoMode',
+			'callbackUrl',
+			'callbackId',
+			'fileUrls',
+			'inputBinaryFields',
+		]) {
 			expect(option(name)).toBeDefined();
 		}
 		for (const name of ['avatarId', 'voiceId', 'styleId', 'brandKitId']) {

@@ -17,9 +17,13 @@ import {
 import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { SAMPLE_MP4, start, type Sandbox } from './sandbox';
 
-
 /** A generate session finishes in about a third of a second. */
-const FAST_CLOCK = { thinkingMs: 60, generatingMs: 150, videoPendingMs: 40, videoProcessingMs: 110 };
+const FAST_CLOCK = {
+	thinkingMs: 60,
+	generatingMs: 150,
+	videoPendingMs: 40,
+	videoProcessingMs: 110,
+};
 
 let sandbox: Sandbox;
 
@@ -109,10 +113,19 @@ describe('Assets → Video Agent chain', () => {
 		const result = await run([
 			source([
 				{ json: { topic: 'first' }, binary: { data: png('a.png') } },
-				{ json: { topic: 'second' }, binary: { data: png('b.png'), extra: { fileName: 'c.jpg', mimeType: 'image/jpeg', content: jpegBytes() } } },
+				{
+					json: { topic: 'second' },
+					binary: {
+						data: png('b.png'),
+						extra: { fileName: 'c.jpg', mimeType: 'image/jpeg', content: jpegBytes() },
+					},
+				},
 				{ json: { topic: 'third' }, binary: { data: png('d.png') } },
 			]),
-			assetsNode({ operation: 'upload', binaryPropertyName: 'data, extra' }, { onError: 'continueRegularOutput' }),
+			assetsNode(
+				{ operation: 'upload', binaryPropertyName: 'data, extra' },
+				{ onError: 'continueRegularOutput' },
+			),
 			videoAgent({
 				prompt: '=A video about the {{ $json.file_name }} upload',
 				combineItems: true,
@@ -123,7 +136,9 @@ describe('Assets → Video Agent chain', () => {
 		expect(result.error).toBeUndefined();
 		// Assets: item 0 and 2 lack "extra" (error items), item 1 has two files.
 		const assetItems = result.output('HeyGen Assets');
-		const assetIds = assetItems.filter((i) => i.json.asset_id).map((i) => i.json.asset_id as string);
+		const assetIds = assetItems
+			.filter((i) => i.json.asset_id)
+			.map((i) => i.json.asset_id as string);
 		expect(assetIds).toHaveLength(4);
 
 		expect(createCalls()).toHaveLength(1);
@@ -135,13 +150,21 @@ describe('Assets → Video Agent chain', () => {
 		const out = result.output('HeyGen Video Agent');
 		expect(out).toHaveLength(1);
 		expect(pairs(out[0])).toEqual(assetItems.map((_, item) => ({ item })));
-		expect(out[0].json).toMatchObject({ session_id: expect.stringMatching(/^sess_/), status: 'thinking', video_id: null });
+		expect(out[0].json).toMatchObject({
+			session_id: expect.stringMatching(/^sess_/),
+			status: 'thinking',
+			video_id: null,
+		});
 		expect(out[0].json.files).toEqual(assetIds.map((asset_id) => ({ type: 'asset_id', asset_id })));
 	});
 
 	it('accepts lists and comma-separated ids and drops repeats, keeping the first occurrence', async () => {
 		const result = await run([
-			source([{ binary: { data: png('a.png') } }, { binary: { data: png('b.png') } }, { binary: { data: png('c.png') } }]),
+			source([
+				{ binary: { data: png('a.png') } },
+				{ binary: { data: png('b.png') } },
+				{ binary: { data: png('c.png') } },
+			]),
 			assetsNode({ operation: 'upload' }),
 			videoAgent({
 				prompt: 'One video from everything',
@@ -170,7 +193,10 @@ describe('Assets → Video Agent chain', () => {
 
 describe('waiting', () => {
 	it('reports a failed video with failure_code and failure_message', async () => {
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Make it fail #fail' })]);
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent({ prompt: 'Make it fail #fail' }),
+		]);
 		expect(result.error).toBeUndefined();
 		const [out] = result.output('HeyGen Video Agent');
 		expect(out.json).toMatchObject({
@@ -183,7 +209,10 @@ describe('waiting', () => {
 	});
 
 	it('reports a failure without HeyGen failure fields generically, naming the video', async () => {
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Fail quietly #fail-bare' })]);
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent({ prompt: 'Fail quietly #fail-bare' }),
+		]);
 		const [out] = result.output('HeyGen Video Agent');
 		expect(out.json.status).toBe('failed');
 		expect(out.json.failure_code).toBeNull();
@@ -191,7 +220,10 @@ describe('waiting', () => {
 	});
 
 	it('reports a session that failed before rendering with its newest error message', async () => {
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Fail at once #fail-early' })]);
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent({ prompt: 'Fail at once #fail-early' }),
+		]);
 		const [out] = result.output('HeyGen Video Agent');
 		expect(out.json).toMatchObject({
 			status: 'failed',
@@ -219,7 +251,13 @@ describe('waiting', () => {
 	});
 
 	it('keeps polling through a 503 on a status read (reads are retried)', async () => {
-		sandbox.injectFault({ method: 'GET', path: '/v3/video-agents/:id', kind: 'status', status: 503, retryAfter: 0 });
+		sandbox.injectFault({
+			method: 'GET',
+			path: '/v3/video-agents/:id',
+			kind: 'status',
+			status: 503,
+			retryAfter: 0,
+		});
 		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Survive a hiccup' })]);
 		expect(result.error).toBeUndefined();
 		expect(result.output('HeyGen Video Agent')[0].json.status).toBe('completed');
@@ -239,7 +277,10 @@ describe('waiting', () => {
 		const started = Date.now();
 		const result = await run([
 			source([{ json: {} }]),
-			videoAgent({ prompt: 'Slow one', options: { maxWaitSeconds: 0.5, pollIntervalSeconds: 0.2 } }),
+			videoAgent({
+				prompt: 'Slow one',
+				options: { maxWaitSeconds: 0.5, pollIntervalSeconds: 0.2 },
+			}),
 		]);
 		expect(Date.now() - started).toBeLessThan(4_000);
 		const [sessionId] = [...sandbox.sessions.keys()];
@@ -251,7 +292,10 @@ describe('waiting', () => {
 	it('stops waiting at once when the execution is cancelled', async () => {
 		sandbox.setOptions({ clock: { thinkingMs: 30_000 } });
 		const running = startWorkflow({
-			nodes: [source([{ json: {} }]), videoAgent({ prompt: 'Cancel me', options: { pollIntervalSeconds: 5 } })],
+			nodes: [
+				source([{ json: {} }]),
+				videoAgent({ prompt: 'Cancel me', options: { pollIntervalSeconds: 5 } }),
+			],
 			credentials: sandboxCredentials(sandbox),
 		});
 		await new Promise((resolve) => setTimeout(resolve, 700));
@@ -271,7 +315,10 @@ describe('downloading the video', () => {
 			const result = await run(
 				[
 					source([{ json: {} }]),
-					videoAgent({ prompt: 'Download me', options: { downloadVideo: true, binaryPropertyName: 'video' } }),
+					videoAgent({
+						prompt: 'Download me',
+						options: { downloadVideo: true, binaryPropertyName: 'video' },
+					}),
 				],
 				mode,
 			);
@@ -353,7 +400,11 @@ describe('request body', () => {
 			videoAgent({
 				prompt: 'Bare',
 				waitForCompletion: false,
-				options: { avatarId: { __rl: true, mode: 'list', value: '' }, callbackId: '', fileUrls: '' },
+				options: {
+					avatarId: { __rl: true, mode: 'list', value: '' },
+					callbackId: '',
+					fileUrls: '',
+				},
 			}),
 		]);
 		expect(result.error).toBeUndefined();
@@ -363,11 +414,23 @@ describe('request body', () => {
 	it('sends small binaries inline as base64 with their sniffed media type', async () => {
 		const bytes = pngBytes(5000);
 		const result = await run([
-			source([{ binary: { logo: { fileName: 'logo.bin', mimeType: 'application/octet-stream', content: bytes } } }]),
-			videoAgent({ prompt: 'With a logo', waitForCompletion: false, options: { inputBinaryFields: 'logo' } }),
+			source([
+				{
+					binary: {
+						logo: { fileName: 'logo.bin', mimeType: 'application/octet-stream', content: bytes },
+					},
+				},
+			]),
+			videoAgent({
+				prompt: 'With a logo',
+				waitForCompletion: false,
+				options: { inputBinaryFields: 'logo' },
+			}),
 		]);
 		expect(result.error).toBeUndefined();
-		expect(createBodies()[0].files).toEqual([{ type: 'base64', media_type: 'image/png', data: bytes.toString('base64') }]);
+		expect(createBodies()[0].files).toEqual([
+			{ type: 'base64', media_type: 'image/png', data: bytes.toString('base64') },
+		]);
 		expect(result.output('HeyGen Video Agent')[0].json.files).toEqual([
 			{ type: 'base64', media_type: 'image/png', file_name: 'logo.bin' },
 		]);
@@ -377,31 +440,83 @@ describe('request body', () => {
 describe('validation: clear errors before any request', () => {
 	const cases: Array<[string, INodeParameters, RegExp, SourceItem[]?]> = [
 		['an empty prompt', { prompt: '   ' }, /Item 0: "Prompt" is empty/],
-		['a prompt mapped from a missing field', { prompt: '={{ $json.missing }}' }, /Item 0: "Prompt" is empty/],
-		['a prompt over 10,000 characters', { prompt: 'x'.repeat(10_001) }, /"Prompt" has 10,001 characters; HeyGen accepts at most 10,000/],
+		[
+			'a prompt mapped from a missing field',
+			{ prompt: '={{ $json.missing }}' },
+			/Item 0: "Prompt" is empty/,
+		],
+		[
+			'a prompt over 10,000 characters',
+			{ prompt: 'x'.repeat(10_001) },
+			/"Prompt" has 10,001 characters; HeyGen accepts at most 10,000/,
+		],
 		[
 			'more than 20 files',
 			{ prompt: 'p', assetIds: Array.from({ length: 21 }, (_, i) => `asset_${i}`).join(',') },
 			/Item 0: 21 files for one video .*at most 20/,
 		],
-		['an asset id that is an object', { prompt: 'p', assetIds: '={{ { asset_id: "asset_1" } }}' }, /"Asset IDs" contains an object/],
-		['an asset id that is a number', { prompt: 'p', assetIds: '={{ [42] }}' }, /"Asset IDs" contains the number 42/],
-		['an orientation from an expression that is not one', { prompt: 'p', options: { orientation: '={{ "square" }}' } }, /"Orientation" is "square"; it must be "landscape" or "portrait"/],
-		['a mode from an expression that is not one', { prompt: 'p', options: { mode: '={{ "draft" }}' } }, /"Mode" is "draft"/],
-		['a non-HTTPS callback URL', { prompt: 'p', options: { callbackUrl: 'http://example.com/hook' } }, /"Callback URL" "http:\/\/example.com\/hook" is not an HTTPS URL/],
-		['a callback id without a callback URL', { prompt: 'p', options: { callbackId: 'x' } }, /"Callback ID" is set but "Callback URL" is not/],
-		['a plain-http file URL', { prompt: 'p', options: { fileUrls: 'http://example.com/a.png' } }, /"File URLs" contains "http:\/\/example.com\/a.png"/],
+		[
+			'an asset id that is an object',
+			{ prompt: 'p', assetIds: '={{ { asset_id: "asset_1" } }}' },
+			/"Asset IDs" contains an object/,
+		],
+		[
+			'an asset id that is a number',
+			{ prompt: 'p', assetIds: '={{ [42] }}' },
+			/"Asset IDs" contains the number 42/,
+		],
+		[
+			'an orientation from an expression that is not one',
+			{ prompt: 'p', options: { orientation: '={{ "square" }}' } },
+			/"Orientation" is "square"; it must be "landscape" or "portrait"/,
+		],
+		[
+			'a mode from an expression that is not one',
+			{ prompt: 'p', options: { mode: '={{ "draft" }}' } },
+			/"Mode" is "draft"/,
+		],
+		[
+			'a non-HTTPS callback URL',
+			{ prompt: 'p', options: { callbackUrl: 'http://example.com/hook' } },
+			/"Callback URL" "http:\/\/example.com\/hook" is not an HTTPS URL/,
+		],
+		[
+			'a callback id without a callback URL',
+			{ prompt: 'p', options: { callbackId: 'x' } },
+			/"Callback ID" is set but "Callback URL" is not/,
+		],
+		[
+			'a plain-http file URL',
+			{ prompt: 'p', options: { fileUrls: 'http://example.com/a.png' } },
+			/"File URLs" contains "http:\/\/example.com\/a.png"/,
+		],
 		[
 			'an inline binary over 5 MB',
 			{ prompt: 'p', options: { inputBinaryFields: 'data' } },
 			/Item 0, field "data", file "big.png" is 5.0 MB; files attached inline \(base64\) may be at most 5.0 MB/,
-			[{ binary: { data: { fileName: 'big.png', mimeType: 'image/png', content: pngBytes(5_000_001) } } }],
+			[
+				{
+					binary: {
+						data: { fileName: 'big.png', mimeType: 'image/png', content: pngBytes(5_000_001) },
+					},
+				},
+			],
 		],
 		[
 			'an inline binary of an unsupported type',
 			{ prompt: 'p', options: { inputBinaryFields: 'data' } },
 			/file "anim.gif" is a GIF image, which HeyGen does not accept/,
-			[{ binary: { data: { fileName: 'anim.gif', mimeType: 'image/gif', content: Buffer.from('GIF89a................') } } }],
+			[
+				{
+					binary: {
+						data: {
+							fileName: 'anim.gif',
+							mimeType: 'image/gif',
+							content: Buffer.from('GIF89a................'),
+						},
+					},
+				},
+			],
 		],
 	];
 
@@ -417,7 +532,13 @@ describe('validation: clear errors before any request', () => {
 
 	it('the big-binary error points to the Assets node', async () => {
 		const result = await run([
-			source([{ binary: { data: { fileName: 'big.png', mimeType: 'image/png', content: pngBytes(6_000_000) } } }]),
+			source([
+				{
+					binary: {
+						data: { fileName: 'big.png', mimeType: 'image/png', content: pngBytes(6_000_000) },
+					},
+				},
+			]),
 			videoAgent({ prompt: 'p', options: { inputBinaryFields: 'data' } }),
 		]);
 		expect(result.error?.description).toMatch(/HeyGen Assets node/);
@@ -434,8 +555,15 @@ describe('validation: clear errors before any request', () => {
 
 	it('with Continue On Fail, a bad item becomes its error item and the others go on', async () => {
 		const result = await run([
-			source([{ json: { prompt: 'fine' } }, { json: { prompt: '' } }, { json: { prompt: 'also fine' } }]),
-			videoAgent({ prompt: '={{ $json.prompt }}', waitForCompletion: false }, { onError: 'continueRegularOutput' }),
+			source([
+				{ json: { prompt: 'fine' } },
+				{ json: { prompt: '' } },
+				{ json: { prompt: 'also fine' } },
+			]),
+			videoAgent(
+				{ prompt: '={{ $json.prompt }}', waitForCompletion: false },
+				{ onError: 'continueRegularOutput' },
+			),
 		]);
 		expect(result.error).toBeUndefined();
 		const out = result.output('HeyGen Video Agent');
@@ -449,36 +577,69 @@ describe('validation: clear errors before any request', () => {
 
 describe('retries on create', () => {
 	it('retries a 429 after Retry-After and creates exactly one session', async () => {
-		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'status', status: 429, retryAfter: 1 });
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Busy', waitForCompletion: false })]);
+		sandbox.injectFault({
+			method: 'POST',
+			path: '/v3/video-agents',
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+		});
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent({ prompt: 'Busy', waitForCompletion: false }),
+		]);
 		expect(result.error).toBeUndefined();
 		const calls = createCalls();
 		expect(calls.map((c) => c.status)).toEqual([429, 200]);
 		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(950);
 		expect(sandbox.sessions.size).toBe(1);
-		expect(result.output('HeyGen Video Agent')[0].json.session_id).toBe([...sandbox.sessions.keys()][0]);
+		expect(result.output('HeyGen Video Agent')[0].json.session_id).toBe(
+			[...sandbox.sessions.keys()][0],
+		);
 	});
 
-	it.each([500, 502, 503])('does not retry a %i (no idempotency: a retry could double-charge)', async (status) => {
-		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'status', status, retryAfter: null });
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Flaky', waitForCompletion: false })]);
-		expect(createCalls()).toHaveLength(1);
-		const error = result.error as unknown as { httpCode?: string; description?: string; message: string };
-		expect(error.httpCode).toBe(String(status));
-		expect(error.message).toMatch(new RegExp(`Creating the Video Agent session failed: HeyGen answered ${status}`));
-		expect(error.description).toMatch(/Not retried automatically.*duplicate/);
-		expect(sandbox.sessions.size).toBe(0);
-	});
+	it.each([500, 502, 503])(
+		'does not retry a %i (no idempotency: a retry could double-charge)',
+		async (status) => {
+			sandbox.injectFault({
+				method: 'POST',
+				path: '/v3/video-agents',
+				kind: 'status',
+				status,
+				retryAfter: null,
+			});
+			const result = await run([
+				source([{ json: {} }]),
+				videoAgent({ prompt: 'Flaky', waitForCompletion: false }),
+			]);
+			expect(createCalls()).toHaveLength(1);
+			const error = result.error as unknown as {
+				httpCode?: string;
+				description?: string;
+				message: string;
+			};
+			expect(error.httpCode).toBe(String(status));
+			expect(error.message).toMatch(
+				new RegExp(`Creating the Video Agent session failed: HeyGen answered ${status}`),
+			);
+			expect(error.description).toMatch(/Not retried automatically.*duplicate/);
+			expect(sandbox.sessions.size).toBe(0);
+		},
+	);
 
 	it('does not retry a dropped connection either', async () => {
 		sandbox.injectFault({ method: 'POST', path: '/v3/video-agents', kind: 'drop' });
-		const result = await run([source([{ json: {} }]), videoAgent({ prompt: 'Dropped', waitForCompletion: false })]);
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent({ prompt: 'Dropped', waitForCompletion: false }),
+		]);
 		expect(createCalls()).toHaveLength(1);
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(/^Creating the Video Agent session failed: the connection to 127\.0\.0\.1:\d+ was reset \(after 1 attempt\)$/);
+		expect(result.error?.message).toMatch(
+			/^Creating the Video Agent session failed: the connection to 127\.0\.0\.1:\d+ was reset \(after 1 attempt\)$/,
+		);
 		expect(result.error?.description).toContain('ECONNRESET');
 	});
-
 });
 
 describe('get, getVideo, sendMessage, stop', () => {
@@ -517,16 +678,23 @@ describe('get, getVideo, sendMessage, stop', () => {
 		]);
 		expect(result.error).toBeUndefined();
 		const [created] = result.output('HeyGen Video Agent');
-		expect(created.json).toMatchObject({ status: 'reviewing', needs_input: true, last_message: expect.stringContaining('storyboard') });
+		expect(created.json).toMatchObject({
+			status: 'reviewing',
+			needs_input: true,
+			last_message: expect.stringContaining('storyboard'),
+		});
 		const [reply] = result.output('Reply');
-		expect(reply.json).toMatchObject({ session_id: created.json.session_id, run_id: expect.stringMatching(/^run_/) });
+		expect(reply.json).toMatchObject({
+			session_id: created.json.session_id,
+			run_id: expect.stringMatching(/^run_/),
+		});
 		const calls = apiCalls('POST', /^\/v3\/video-agents\/sess_\w+$/);
 		expect(calls).toHaveLength(1);
 		const session = sandbox.sessions.get(created.json.session_id as string)!;
 		expect(session.messages.map((m) => m.content)).toContain('Looks good, go ahead');
 	});
 
-	it('Send Message to a generate-mode session surfaces HeyGen\'s 400', async () => {
+	it("Send Message to a generate-mode session surfaces HeyGen's 400", async () => {
 		const result = await run([
 			source([{ json: {} }]),
 			videoAgent({ prompt: 'Generate only', waitForCompletion: false }),
@@ -544,12 +712,18 @@ describe('get, getVideo, sendMessage, stop', () => {
 		]);
 		expect(result.error).toBeUndefined();
 		const [stopped] = result.output('Stop');
-		expect(stopped.json).toEqual({ session_id: expect.stringMatching(/^sess_/), stop_requested: true });
+		expect(stopped.json).toEqual({
+			session_id: expect.stringMatching(/^sess_/),
+			stop_requested: true,
+		});
 		expect(sandbox.sessions.get(stopped.json.session_id as string)!.status).toBe('failed');
 	});
 
 	it('rejects a missing session id before any request', async () => {
-		const result = await run([source([{ json: { nothing: true } }]), videoAgent({ operation: 'get' })]);
+		const result = await run([
+			source([{ json: { nothing: true } }]),
+			videoAgent({ operation: 'get' }),
+		]);
 		expect(result.error?.message).toMatch(/Item 0: "Session ID" is empty/);
 		expect(result.error?.description).toMatch(/\{\{ \$json.session_id \}\}/);
 		expect(sandbox.journal()).toHaveLength(0);

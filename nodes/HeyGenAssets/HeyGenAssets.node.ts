@@ -27,7 +27,8 @@ export class HeyGenAssets implements INodeType {
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete" }[$parameter["operation"]] }}',
+		subtitle:
+			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete" }[$parameter["operation"]] }}',
 		description: 'Upload files of any size to HeyGen as assets for video generation',
 		defaults: { name: 'HeyGen Assets' },
 		usableAsTool: true,
@@ -51,13 +52,14 @@ export class HeyGenAssets implements INodeType {
 						name: 'Direct Upload',
 						value: 'directUpload',
 						description:
-							'Stream a file of any size (up to HeyGen\'s limit) straight to HeyGen\'s storage, then complete it',
+							"Stream a file of any size (up to HeyGen's limit) straight to HeyGen's storage, then complete it",
 						action: 'Direct upload a file',
 					},
 					{
 						name: 'Upload',
 						value: 'upload',
-						description: 'Upload a file of up to 32 MB in one request (larger files switch to Direct Upload)',
+						description:
+							'Upload a file of up to 32 MB in one request (larger files switch to Direct Upload)',
 						action: 'Upload a file',
 					},
 				],
@@ -78,8 +80,11 @@ export class HeyGenAssets implements INodeType {
 
 		if (operation === 'complete') {
 			const units = items.map((_, itemIndex) => ({ items: [itemIndex], input: itemIndex }));
-			const output = await runUnits(this, units, concurrency, async ({ input }) =>
-				await complete.execute.call(this, input, options),
+			const output = await runUnits(
+				this,
+				units,
+				concurrency,
+				async ({ input }) => await complete.execute.call(this, input, options),
 			);
 			return [output];
 		}
@@ -114,10 +119,15 @@ export class HeyGenAssets implements INodeType {
 		}
 
 		const send = operation === 'directUpload' ? directUpload.execute : upload.execute;
-		const output = await runUnits(this, units, concurrency, async ({ items: [itemIndex], input }) => {
-			if (input instanceof Error) throw input;
-			return await send.call(this, itemIndex, input, options);
-		});
+		const output = await runUnits(
+			this,
+			units,
+			concurrency,
+			async ({ items: [itemIndex], input }) => {
+				if (input instanceof Error) throw input;
+				return await send.call(this, itemIndex, input, options);
+			},
+		);
 		return [output];
 	}
 }

@@ -22,7 +22,12 @@ import * as getVideo from './actions/getVideo.operation';
 import { optionsDescription } from './actions/options';
 import * as sendMessage from './actions/sendMessage.operation';
 import * as stop from './actions/stop.operation';
-import { searchAvatarLooks, searchBrandKits, searchStyles, searchVoices } from './methods/listSearch';
+import {
+	searchAvatarLooks,
+	searchBrandKits,
+	searchStyles,
+	searchVoices,
+} from './methods/listSearch';
 
 const OPERATIONS: VideoAgentOperation[] = ['create', 'get', 'getVideo', 'sendMessage', 'stop'];
 
@@ -41,7 +46,7 @@ export class HeyGenVideoAgent implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ { create: "Create Video", get: "Get Session", getVideo: "Get Video", sendMessage: "Send Message", stop: "Stop Session" }[$parameter["operation"]] }}',
-		description: 'Turn a prompt and your uploaded files into a video with HeyGen\'s Video Agent',
+		description: "Turn a prompt and your uploaded files into a video with HeyGen's Video Agent",
 		defaults: { name: 'HeyGen Video Agent' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -57,7 +62,8 @@ export class HeyGenVideoAgent implements INodeType {
 					{
 						name: 'Create Video',
 						value: 'create',
-						description: 'Start a Video Agent session from a prompt and files, and wait for the video',
+						description:
+							'Start a Video Agent session from a prompt and files, and wait for the video',
 						action: 'Create a video',
 					},
 					{
@@ -118,7 +124,8 @@ export class HeyGenVideoAgent implements INodeType {
 			try {
 				const options = readOptions(this, itemIndex);
 				const work: ItemWork = { itemIndex, options };
-				if (operation === 'sendMessage') work.message = await sendMessage.plan.call(this, itemIndex, options);
+				if (operation === 'sendMessage')
+					work.message = await sendMessage.plan.call(this, itemIndex, options);
 				else readId(this, itemIndex, operation === 'getVideo' ? 'videoId' : 'sessionId');
 				units.push({ items: [itemIndex], input: work });
 			} catch (error) {

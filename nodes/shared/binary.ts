@@ -45,7 +45,8 @@ export async function getBinaryFile(
 	} catch {
 		throw missingFieldError(context, itemIndex, field);
 	}
-	const fileName = binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const fileName =
+		binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 	const declaredMimeType = binary.mimeType ?? 'application/octet-stream';
 	const id = binary.id;
 

@@ -3,7 +3,12 @@
  * data, as a stream: in filesystem or database mode the file never sits in memory whole. Like
  * `putToStorage`, it never reads the credential, so the API key cannot reach the file host.
  */
-import { sleep, type IBinaryData, type IExecuteFunctions, type IN8nHttpFullResponse } from 'n8n-workflow';
+import {
+	sleep,
+	type IBinaryData,
+	type IExecuteFunctions,
+	type IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import { asNodeError, connectionError, heyGenApiError, inputError } from './errors';
 import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
@@ -30,7 +35,10 @@ function connectionCode(error: unknown): string | undefined {
 }
 
 /** GETs `url` (no credential, redirects followed) and stores the body as binary data. */
-export async function downloadToBinary(this: IExecuteFunctions, download: Download): Promise<IBinaryData> {
+export async function downloadToBinary(
+	this: IExecuteFunctions,
+	download: Download,
+): Promise<IBinaryData> {
 	let url: URL;
 	try {
 		url = new URL(download.url);
@@ -69,7 +77,13 @@ export async function downloadToBinary(this: IExecuteFunctions, download: Downlo
 		}
 		const status = response.statusCode;
 		const body = response.body as ResponseStream | Buffer | string | undefined;
-		if (status >= 200 && status < 300 && body && typeof body === 'object' && !Buffer.isBuffer(body)) {
+		if (
+			status >= 200 &&
+			status < 300 &&
+			body &&
+			typeof body === 'object' &&
+			!Buffer.isBuffer(body)
+		) {
 			return await this.helpers.prepareBinaryData(body, download.fileName, download.mimeType);
 		}
 		const text = await bodyText(this, body);
@@ -97,7 +111,10 @@ export async function downloadToBinary(this: IExecuteFunctions, download: Downlo
 	}
 }
 
-async function bodyText(context: IExecuteFunctions, body: ResponseStream | Buffer | string | undefined) {
+async function bodyText(
+	context: IExecuteFunctions,
+	body: ResponseStream | Buffer | string | undefined,
+) {
 	if (body === undefined) return '';
 	if (typeof body === 'string') return body;
 	try {

@@ -23,12 +23,17 @@ export function readErrorEnvelope(body: unknown): HeyGenErrorBody | undefined {
 
 /** What a user should do about an HTTP status, when HeyGen's own message is not enough. */
 function hintFor(status: number): string | undefined {
-	if (status === 401) return 'Check the API key in the HeyGen API credential (Settings → API in HeyGen).';
+	if (status === 401)
+		return 'Check the API key in the HeyGen API credential (Settings → API in HeyGen).';
 	if (status === 402) return 'Your HeyGen account needs more credits or a plan upgrade.';
-	if (status === 403) return 'The API key is not allowed to do this. Check its permissions in HeyGen.';
-	if (status === 404) return 'Check the id: it does not exist, or belongs to another HeyGen account.';
-	if (status === 413) return 'The file is too large for this endpoint. Use the Direct Upload operation.';
-	if (status === 429) return 'HeyGen is rate limiting this account (or 10 video jobs are already running). Try again later or lower the node\'s concurrency.';
+	if (status === 403)
+		return 'The API key is not allowed to do this. Check its permissions in HeyGen.';
+	if (status === 404)
+		return 'Check the id: it does not exist, or belongs to another HeyGen account.';
+	if (status === 413)
+		return 'The file is too large for this endpoint. Use the Direct Upload operation.';
+	if (status === 429)
+		return "HeyGen is rate limiting this account (or 10 video jobs are already running). Try again later or lower the node's concurrency.";
 	if (status >= 500) return 'HeyGen had a server problem. Try again later.';
 	return undefined;
 }
@@ -48,13 +53,16 @@ export function heyGenApiError(
 ): NodeApiError {
 	const envelope = readErrorEnvelope(body);
 	const code = envelope?.code ?? `http_${status}`;
-	const message = envelope?.message ?? (status >= 500 ? 'HeyGen server error' : 'Unexpected answer');
+	const message =
+		envelope?.message ?? (status >= 500 ? 'HeyGen server error' : 'Unexpected answer');
 	const details = [
 		hintFor(status),
 		envelope?.param ? `Parameter: ${envelope.param}.` : undefined,
 		envelope?.doc_url ? `Docs: ${envelope.doc_url}` : undefined,
 		requestId ? `HeyGen request id: ${requestId}.` : undefined,
-		envelope ? undefined : 'The answer was not HeyGen\'s JSON error format (a proxy or gateway error?).',
+		envelope
+			? undefined
+			: "The answer was not HeyGen's JSON error format (a proxy or gateway error?).",
 	].filter(Boolean);
 	return new NodeApiError(
 		context.getNode(),

@@ -48,10 +48,12 @@ function startsWith(head: Buffer, bytes: number[] | string, offset = 0): boolean
 export function detectFileType(head: Buffer): DetectedType {
 	if (head.length === 0) return unsupported('an empty file');
 
-	if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return supported('png', 'a PNG image');
+	if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+		return supported('png', 'a PNG image');
 	if (startsWith(head, [0xff, 0xd8, 0xff])) return supported('jpeg', 'a JPEG image');
 	if (startsWith(head, '%PDF-')) return supported('pdf', 'a PDF document');
-	if (startsWith(head, 'RIFF') && startsWith(head, 'WAVE', 8)) return supported('wav', 'a WAV audio file');
+	if (startsWith(head, 'RIFF') && startsWith(head, 'WAVE', 8))
+		return supported('wav', 'a WAV audio file');
 	if (startsWith(head, 'ID3')) return supported('mp3', 'an MP3 audio file');
 	if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0) {
 		// MPEG audio frame sync with a layer set; AAC (ADTS) has layer bits 00.
@@ -81,9 +83,11 @@ export function detectFileType(head: Buffer): DetectedType {
 	}
 	if (startsWith(head, 'OggS')) return unsupported('an Ogg audio/video file');
 	if (startsWith(head, 'fLaC')) return unsupported('a FLAC audio file');
-	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return unsupported('a ZIP archive (or an Office document)');
+	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]))
+		return unsupported('a ZIP archive (or an Office document)');
 	if (startsWith(head, [0x1f, 0x8b])) return unsupported('a gzip archive');
-	if (startsWith(head, '<svg') || startsWith(head, '<?xml')) return unsupported('an SVG/XML document');
+	if (startsWith(head, '<svg') || startsWith(head, '<?xml'))
+		return unsupported('an SVG/XML document');
 	if (/^\s*<(!doctype html|html)/i.test(head.subarray(0, 64).toString('latin1'))) {
 		return unsupported('an HTML page');
 	}

@@ -11,13 +11,14 @@ import {
 	type IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { asNodeError, connectionError, heyGenApiError, inputError, type HeyGenContext } from './errors';
 import {
-	isConnectionErrorCode,
-	MAX_RETRIES,
-	retryDelayMs,
-	TRANSIENT_STATUSES,
-} from './retry';
+	asNodeError,
+	connectionError,
+	heyGenApiError,
+	inputError,
+	type HeyGenContext,
+} from './errors';
+import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
 
 export const CREDENTIAL_TYPE = 'heyGenV3Api';
 
@@ -72,7 +73,8 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 			itemIndex,
 		);
 	}
-	const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+	const secure =
+		url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
 	if (!secure) {
 		throw inputError(
 			context,
@@ -86,7 +88,11 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 
 function errorCode(error: unknown): string | undefined {
 	// n8n wraps the HTTP client's error: the code sits on it, its cause, or its errorResponse.
-	const wrapped = error as { cause?: unknown; errorResponse?: unknown; context?: { cause?: unknown } };
+	const wrapped = error as {
+		cause?: unknown;
+		errorResponse?: unknown;
+		context?: { cause?: unknown };
+	};
 	const candidates = [error, wrapped?.cause, wrapped?.errorResponse, wrapped?.context?.cause];
 	for (const candidate of candidates) {
 		const code = (candidate as { code?: unknown } | undefined)?.code;
@@ -99,7 +105,9 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function isJsonObject(body: unknown): body is IDataObject {
-	return typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && !Array.isArray(body);
+	return (
+		typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && !Array.isArray(body)
+	);
 }
 
 /**
@@ -130,11 +138,9 @@ export async function heyGenApiRequest(
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				{ ...options },
-			)) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+				...options,
+			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = errorCode(error);
 			if (signal?.aborted || !code) throw asNodeError(this, error, request.itemIndex);
@@ -142,7 +148,14 @@ export async function heyGenApiRequest(
 				await sleep(retryDelayMs(attempt), signal);
 				continue;
 			}
-			throw connectionError(this, request.what, new URL(baseUrl).host, code, attempt, request.itemIndex);
+			throw connectionError(
+				this,
+				request.what,
+				new URL(baseUrl).host,
+				code,
+				attempt,
+				request.itemIndex,
+			);
 		}
 
 		const status = response.statusCode;
@@ -150,14 +163,27 @@ export async function heyGenApiRequest(
 		const requestId = headerValue(response.headers, 'x-request-id');
 		const retryable =
 			status === 429 ||
-			(request.retry === 'safe' && (TRANSIENT_STATUSES.includes(status) || (status < 300 && !body)));
+			(request.retry === 'safe' &&
+				(TRANSIENT_STATUSES.includes(status) || (status < 300 && !body)));
 		if (retryable && attempt <= MAX_RETRIES) {
 			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
 			continue;
 		}
 		if (status >= 200 && status < 300) {
 			if (!body) {
-				throw heyGenApiError(this, request.what, status, { error: { code: 'malformed_response', message: 'HeyGen answered with a body that is not JSON' } }, request.itemIndex, requestId);
+				throw heyGenApiError(
+					this,
+					request.what,
+					status,
+					{
+						error: {
+							code: 'malformed_response',
+							message: 'HeyGen answered with a body that is not JSON',
+						},
+					},
+					request.itemIndex,
+					requestId,
+				);
 			}
 			return { status, body, headers: response.headers as ApiResponse['headers'] };
 		}
@@ -190,7 +216,8 @@ export function dataOf<T>(response: ApiResponse): T {
 	return (response.body.data ?? {}) as T;
 }
 
-export type StorageBody = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>> | Buffer;
+export type StorageBody =
+	Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>> | Buffer;
 
 export interface StoragePut {
 	url: string;
@@ -213,7 +240,10 @@ export type StoragePutResult = { ok: true } | { ok: false; expired: true };
  * reads the credential, so the API key cannot reach the storage origin. Redirects are off — with
  * them n8n's HTTP stack buffers the whole request body in memory — and any 3xx is a failure.
  */
-export async function putToStorage(this: IExecuteFunctions, put: StoragePut): Promise<StoragePutResult> {
+export async function putToStorage(
+	this: IExecuteFunctions,
+	put: StoragePut,
+): Promise<StoragePutResult> {
 	const signal = this.getExecutionCancelSignal();
 	const origin = new URL(put.url).host;
 	for (let attempt = 1; ; attempt++) {
@@ -247,7 +277,11 @@ export async function putToStorage(this: IExecuteFunctions, put: StoragePut): Pr
 		if (status >= 200 && status < 300) return { ok: true };
 		const text = bodyText(response.body);
 		if (status === 403 && /expired/i.test(text)) return { ok: false, expired: true };
-		if ((TRANSIENT_STATUSES.includes(status) || status === 429) && attempt <= MAX_RETRIES && Date.now() < put.deadline) {
+		if (
+			(TRANSIENT_STATUSES.includes(status) || status === 429) &&
+			attempt <= MAX_RETRIES &&
+			Date.now() < put.deadline
+		) {
 			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
 			continue;
 		}
@@ -264,7 +298,13 @@ function bodyText(body: unknown): string {
 	return typeof body === 'string' ? body : JSON.stringify(body ?? '');
 }
 
-function storageError(context: IExecuteFunctions, put: StoragePut, status: number, text: string, origin: string) {
+function storageError(
+	context: IExecuteFunctions,
+	put: StoragePut,
+	status: number,
+	text: string,
+	origin: string,
+) {
 	const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
 	const s3Message = /<Message>([^<]+)<\/Message>/.exec(text)?.[1];
 	const redirected = status >= 300 && status < 400;

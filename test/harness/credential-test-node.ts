@@ -29,7 +29,11 @@ export function resolveCredentialTestRequest(
 		nodes: [anchor],
 		connections: {},
 		active: false,
-		nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never,
+		nodeTypes: {
+			getByName: () => undefined,
+			getByNameAndVersion: () => undefined,
+			getKnownTypes: () => ({}),
+		} as never,
 	});
 	const resolve = (value: string | undefined) =>
 		String(

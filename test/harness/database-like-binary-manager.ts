@@ -10,7 +10,10 @@ import type { BinaryData } from 'n8n-core';
  * whatever chunk size is asked for.
  */
 export class DatabaseLikeBinaryManager implements BinaryData.Manager {
-	private readonly files = new Map<string, { bytes: Buffer; metadata: BinaryData.PreWriteMetadata }>();
+	private readonly files = new Map<
+		string,
+		{ bytes: Buffer; metadata: BinaryData.PreWriteMetadata }
+	>();
 
 	async init(): Promise<void> {}
 

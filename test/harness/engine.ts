@@ -83,7 +83,8 @@ const nodeTypes: INodeTypes = {
 
 function lookupNodeType(name: string): INodeType | IVersionedNodeType {
 	const type = registeredNodeTypes.get(name);
-	if (!type) throw new Error(`Harness: unknown node type ${name}; register it with registerNodeType()`);
+	if (!type)
+		throw new Error(`Harness: unknown node type ${name}; register it with registerNodeType()`);
 	return type;
 }
 
@@ -156,7 +157,10 @@ export function chain(...names: string[]): IConnections {
 class HarnessCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
-		private readonly types: Record<string, { authenticate?: unknown; properties: INodeProperties[] }>,
+		private readonly types: Record<
+			string,
+			{ authenticate?: unknown; properties: INodeProperties[] }
+		>,
 	) {
 		super();
 	}
@@ -177,8 +181,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		node: INode,
 	): Promise<IHttpRequestOptions> {
 		const auth = this.types[typeName]?.authenticate as
-			| { type: 'generic'; properties: Record<string, Record<string, string>> }
-			| undefined;
+			{ type: 'generic'; properties: Record<string, Record<string, string>> } | undefined;
 		if (!auth || auth.type !== 'generic') return requestOptions;
 		const resolve = (value: string) =>
 			workflow.expression.getSimpleParameterValue(
@@ -233,7 +236,8 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-const credentialTypes: Record<string, { authenticate?: unknown; properties: INodeProperties[] }> = {};
+const credentialTypes: Record<string, { authenticate?: unknown; properties: INodeProperties[] }> =
+	{};
 
 export function registerCredentialType(type: {
 	name: string;
@@ -354,9 +358,11 @@ export function startWorkflow(options: WorkflowOptions): RunningWorkflow {
 				],
 			},
 		});
-		const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(
-			workflow,
-		);
+		const execution = new WorkflowExecute(
+			additionalData,
+			'manual',
+			runData,
+		).processRunExecutionData(workflow);
 		cancel = () => execution.cancel();
 		const run = await execution;
 		return {

@@ -24,7 +24,11 @@ export function sandboxCredentials(sandbox: Pick<Sandbox, 'apiKey' | 'apiUrl'>) 
 }
 
 /** A HeyGen Assets node as it appears in a workflow. */
-export function assetsNode(parameters: INodeParameters, extra: Partial<INode> = {}, name = 'HeyGen Assets'): INode {
+export function assetsNode(
+	parameters: INodeParameters,
+	extra: Partial<INode> = {},
+	name = 'HeyGen Assets',
+): INode {
 	return node(name, ASSETS_TYPE, parameters, { credentials: CREDENTIAL_REF, ...extra });
 }
 
@@ -38,5 +42,10 @@ export function videoAgentNode(
 	name = 'HeyGen Video Agent',
 ): INode {
 	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
-	return node(name, VIDEO_AGENT_TYPE, { ...parameters, options }, { credentials: CREDENTIAL_REF, ...extra });
+	return node(
+		name,
+		VIDEO_AGENT_TYPE,
+		{ ...parameters, options },
+		{ credentials: CREDENTIAL_REF, ...extra },
+	);
 }

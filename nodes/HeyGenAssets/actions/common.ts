@@ -90,7 +90,11 @@ export async function prepareFile(
 ): Promise<PreparedFile> {
 	const file = await getBinaryFile(context, itemIndex, field);
 	const mimeType = requireSupportedType(context, file, itemIndex);
-	if (operation === 'upload' && file.size > MULTIPART_MAX_BYTES && options.autoDirectUpload === false) {
+	if (
+		operation === 'upload' &&
+		file.size > MULTIPART_MAX_BYTES &&
+		options.autoDirectUpload === false
+	) {
 		throw inputError(
 			context,
 			`Item ${itemIndex}, field "${file.field}", file "${file.fileName}" is ${formatBytes(file.size)}; Upload takes at most 32 MB`,
@@ -150,7 +154,8 @@ const keepBinaryOption: INodeProperties = {
 	name: 'keepBinary',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to pass the uploaded file on in the output item, so later nodes can use it too',
+	description:
+		'Whether to pass the uploaded file on in the output item, so later nodes can use it too',
 };
 
 /** The "Options" collection, with the entries that apply to each operation. */

@@ -81,7 +81,12 @@ export async function directUploadFile(
 		if (options.completeUpload === false) {
 			return assetOutput(
 				context,
-				{ asset_id: upload.asset_id, mime_type: mimeType, size_bytes: file.size, status: 'pending_upload' },
+				{
+					asset_id: upload.asset_id,
+					mime_type: mimeType,
+					size_bytes: file.size,
+					status: 'pending_upload',
+				},
 				itemIndex,
 				{
 					upload_method: uploadMethod,

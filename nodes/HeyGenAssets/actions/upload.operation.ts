@@ -67,7 +67,14 @@ async function uploadMultipart(
 		itemIndex,
 		timeoutMs: timeoutMs(options),
 	});
-	return assetOutput(context, dataOf<AssetData>(response), itemIndex, { upload_method: 'upload' }, file, options);
+	return assetOutput(
+		context,
+		dataOf<AssetData>(response),
+		itemIndex,
+		{ upload_method: 'upload' },
+		file,
+		options,
+	);
 }
 
 export async function execute(

@@ -58,7 +58,9 @@ export function timeoutMs(options: VideoAgentOptions): number | undefined {
 
 export function concurrencyOf(options: VideoAgentOptions): number {
 	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	return Number.isFinite(value) && value >= 1 ? Math.min(Math.floor(value), MAX_VIDEO_CONCURRENCY) : 1;
+	return Number.isFinite(value) && value >= 1
+		? Math.min(Math.floor(value), MAX_VIDEO_CONCURRENCY)
+		: 1;
 }
 
 function describe(value: unknown): string {
@@ -66,7 +68,8 @@ function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+	if (typeof value === 'string')
+		return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
 	return `${typeof value === 'number' ? 'the number' : 'a'} ${String(value)}`;
 }
 
@@ -252,7 +255,7 @@ export const styleOption = locator(
 	'Style',
 	'styleId',
 	'searchStyles',
-	'A visual style from HeyGen\'s Video Agent style gallery (sent as style_id)',
+	"A visual style from HeyGen's Video Agent style gallery (sent as style_id)",
 	'e.g. style_abc123',
 );
 
@@ -290,7 +293,7 @@ export const autoProceedOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen\'s reference pages but not in its newest API spec, so it is sent only when you add this option.',
+		"Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen's reference pages but not in its newest API spec, so it is sent only when you add this option.",
 };
 
 export const timeoutOption: INodeProperties = {
@@ -299,7 +302,8 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: 60,
-	description: 'How long to wait for HeyGen to answer one request before failing (or retrying, where that is safe)',
+	description:
+		'How long to wait for HeyGen to answer one request before failing (or retrying, where that is safe)',
 };
 
 export const concurrencyOption: INodeProperties = {

@@ -102,7 +102,8 @@ async function callbackUrl(
 	itemIndex: number,
 	raw: unknown,
 ): Promise<string | undefined> {
-	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return undefined;
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+		return undefined;
 	let url: URL | undefined;
 	try {
 		url = typeof raw === 'string' ? new URL(raw.trim()) : undefined;
@@ -148,7 +149,9 @@ export async function planFiles(
 ): Promise<FilePlan> {
 	const assetIds: string[] = [];
 	for (const itemIndex of items) {
-		assetIds.push(...parseAssetIds(context, itemIndex, context.getNodeParameter('assetIds', itemIndex, '')));
+		assetIds.push(
+			...parseAssetIds(context, itemIndex, context.getNodeParameter('assetIds', itemIndex, '')),
+		);
 	}
 	const plan: FilePlan = {
 		assetIds: unique(assetIds),
@@ -170,7 +173,13 @@ async function planCreate(
 	const options = readOptions(context, itemIndex);
 	const body: IDataObject = { prompt: readText(context, itemIndex, 'prompt') };
 	const mode = enumValue(context, itemIndex, options.mode, 'Mode', MODES);
-	const orientation = enumValue(context, itemIndex, options.orientation, 'Orientation', ORIENTATIONS);
+	const orientation = enumValue(
+		context,
+		itemIndex,
+		options.orientation,
+		'Orientation',
+		ORIENTATIONS,
+	);
 	if (mode) body.mode = mode;
 	Object.assign(body, personaFields(context, itemIndex, options));
 	const style = locatorValue(context, itemIndex, options.styleId, 'Style');
@@ -178,7 +187,8 @@ async function planCreate(
 	if (orientation) body.orientation = orientation;
 
 	const callback = await callbackUrl(context, itemIndex, options.callbackUrl);
-	const callbackId = typeof options.callbackId === 'string' ? options.callbackId.trim() : options.callbackId;
+	const callbackId =
+		typeof options.callbackId === 'string' ? options.callbackId.trim() : options.callbackId;
 	if (callbackId !== undefined && callbackId !== null && callbackId !== '') {
 		if (typeof callbackId !== 'string' && typeof callbackId !== 'number') {
 			throw inputError(
@@ -199,7 +209,8 @@ async function planCreate(
 	}
 	if (callback) {
 		body.callback_url = callback;
-		if (callbackId !== undefined && callbackId !== null && callbackId !== '') body.callback_id = String(callbackId);
+		if (callbackId !== undefined && callbackId !== null && callbackId !== '')
+			body.callback_id = String(callbackId);
 	}
 	if (options.incognitoMode !== undefined) body.incognito_mode = options.incognitoMode === true;
 
@@ -209,7 +220,14 @@ async function planCreate(
 }
 
 /** Network failures where the request may have reached HeyGen (not: refused, name not resolved). */
-const SENT_CONNECTION_FAILURES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE'];
+const SENT_CONNECTION_FAILURES = [
+	'ECONNRESET',
+	'EPIPE',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ERR_STREAM_PREMATURE_CLOSE',
+];
 
 /**
  * Create is never re-sent after a 5xx, a lost connection or an unreadable answer: HeyGen may have
@@ -218,7 +236,8 @@ const SENT_CONNECTION_FAILURES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMED
 function explainCreateFailure(error: unknown): unknown {
 	if (!(error instanceof NodeApiError)) return error;
 	const status = Number(error.httpCode);
-	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)?.connection_error;
+	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)
+		?.connection_error;
 	const mayHaveStarted =
 		status >= 500 ||
 		(status >= 200 && status < 300) ||
@@ -267,7 +286,10 @@ async function runCreate(context: IExecuteFunctions, plan: CreatePlan): Promise<
 		itemIndex,
 		timeoutMs: timeoutMs(options),
 	});
-	const session = { ...result.session, created_at: result.session.created_at ?? created.created_at };
+	const session = {
+		...result.session,
+		created_at: result.session.created_at ?? created.created_at,
+	};
 	const json = { ...sessionOutput(session, result.video, result.outcome), ...extra };
 	if (options.downloadVideo && result.outcome === 'completed' && result.video) {
 		return [{ json, binary: await downloadVideo(context, result.video, itemIndex, options) }];

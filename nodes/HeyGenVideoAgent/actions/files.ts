@@ -48,7 +48,8 @@ function shown(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+	if (typeof value === 'string')
+		return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
 	return `the ${typeof value} ${String(value)}`;
 }
 
@@ -73,7 +74,11 @@ function splitList(value: unknown): unknown[] {
  * The `assetIds` parameter of one item: a string, a comma-separated string or a list of strings.
  * Numbers, objects and anything that is not an asset id are rejected with the fix.
  */
-export function parseAssetIds(context: IExecuteFunctions, itemIndex: number, raw: unknown): string[] {
+export function parseAssetIds(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+): string[] {
 	const ids: string[] = [];
 	for (const entry of splitList(raw)) {
 		if (typeof entry === 'string' && entry.trim() === '') continue;
@@ -84,7 +89,9 @@ export function parseAssetIds(context: IExecuteFunctions, itemIndex: number, raw
 		}
 		const isUrl = typeof id === 'string' && /^https?:\/\//i.test(id);
 		const isFileObject =
-			typeof id === 'object' && id !== null && typeof (id as { asset_id?: unknown }).asset_id === 'string';
+			typeof id === 'object' &&
+			id !== null &&
+			typeof (id as { asset_id?: unknown }).asset_id === 'string';
 		throw inputError(
 			context,
 			`Item ${itemIndex}: "Asset IDs" contains ${shown(id)}, which is not a HeyGen asset id`,
@@ -142,7 +149,12 @@ export async function planInlineFiles(
 			const file = await getBinaryFile(context, itemIndex, field);
 			const where = `Item ${itemIndex}, field "${field}", file "${file.fileName}"`;
 			if (file.size === 0) {
-				throw inputError(context, `${where} is empty (0 bytes)`, 'Check the node that produced it.', itemIndex);
+				throw inputError(
+					context,
+					`${where} is empty (0 bytes)`,
+					'Check the node that produced it.',
+					itemIndex,
+				);
 			}
 			if (file.size > MAX_INLINE_BYTES) {
 				throw inputError(

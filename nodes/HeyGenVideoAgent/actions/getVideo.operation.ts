@@ -13,7 +13,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.video_id }}',
 		placeholder: '5b3c1a2d4e6f47a8b9c0d1e2f3a4b5c6',
-		description: 'The video_id output by Create or Get Session (the default maps it from the input item)',
+		description:
+			'The video_id output by Create or Get Session (the default maps it from the input item)',
 		displayOptions: { show: { operation: ['getVideo'] } },
 	},
 ];

@@ -20,7 +20,10 @@ import {
 const entries: INodeProperties[] = [
 	{ ...autoProceedOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
 	{ ...avatarOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
-	{ ...inputBinaryFieldsOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
+	{
+		...inputBinaryFieldsOption,
+		displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+	},
 	{ ...brandKitOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
 	{
 		displayName: 'Callback ID',
@@ -77,7 +80,8 @@ const entries: INodeProperties[] = [
 			{
 				name: 'Chat',
 				value: 'chat',
-				description: 'A conversation: the agent may ask questions or show a storyboard first; continue with Send Message',
+				description:
+					'A conversation: the agent may ask questions or show a storyboard first; continue with Send Message',
 			},
 			{
 				name: 'Generate',
@@ -86,7 +90,7 @@ const entries: INodeProperties[] = [
 			},
 		],
 		default: 'generate',
-		description: 'How the agent works (HeyGen\'s default is Generate)',
+		description: "How the agent works (HeyGen's default is Generate)",
 		displayOptions: { show: { '/operation': ['create'] } },
 	},
 	{

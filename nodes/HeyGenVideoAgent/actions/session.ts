@@ -77,7 +77,10 @@ export async function fetchVideo(
 }
 
 /** The newest message of a kind; HeyGen lists messages newest first, but do not rely on it. */
-function newestMessage(session: SessionData, match: (m: SessionMessage) => boolean): string | undefined {
+function newestMessage(
+	session: SessionData,
+	match: (m: SessionMessage) => boolean,
+): string | undefined {
 	const messages = (Array.isArray(session.messages) ? session.messages : []).filter(
 		(m) => m && typeof m === 'object' && match(m) && typeof m.content === 'string',
 	);
@@ -132,8 +135,10 @@ export async function waitForVideo(
 
 	for (;;) {
 		session = await fetchSession(context, sessionId, itemIndex, timeoutMs);
-		const videoId = typeof session.video_id === 'string' && session.video_id ? session.video_id : undefined;
-		if (NEEDS_INPUT_STATUSES.includes(session.status)) return { outcome: 'needs_input', session, video };
+		const videoId =
+			typeof session.video_id === 'string' && session.video_id ? session.video_id : undefined;
+		if (NEEDS_INPUT_STATUSES.includes(session.status))
+			return { outcome: 'needs_input', session, video };
 		if (videoId) {
 			video = await fetchVideo(context, videoId, itemIndex, timeoutMs);
 			if (VIDEO_DONE_STATUSES.includes(video.status)) {
@@ -155,7 +160,9 @@ function timeoutError(
 	video: VideoData | undefined,
 	settings: WaitSettings,
 ) {
-	const state = video ? `its video ${video.id} is ${video.status}` : `the session is ${session.status}`;
+	const state = video
+		? `its video ${video.id} is ${video.status}`
+		: `the session is ${session.status}`;
 	return inputError(
 		context,
 		`Item ${settings.itemIndex}: HeyGen Video Agent session ${session.session_id} did not finish within ${settings.maxWaitSeconds} s ("Max Wait"); ${state}`,
@@ -176,8 +183,12 @@ const VIDEO_FIELDS = [
 ] as const;
 
 /** Why a video or session failed: HeyGen's failure fields, else the newest error message. */
-export function failureFields(session: SessionData | undefined, video: VideoData | undefined): IDataObject {
-	const code = typeof video?.failure_code === 'string' && video.failure_code ? video.failure_code : null;
+export function failureFields(
+	session: SessionData | undefined,
+	video: VideoData | undefined,
+): IDataObject {
+	const code =
+		typeof video?.failure_code === 'string' && video.failure_code ? video.failure_code : null;
 	const message =
 		(typeof video?.failure_message === 'string' && video.failure_message) ||
 		(session && newestErrorMessage(session)) ||
@@ -195,10 +206,13 @@ export function sessionOutput(
 	video: VideoData | undefined,
 	outcome: WaitOutcome | undefined,
 ): IDataObject {
-	const videoId = video?.id ?? (typeof session.video_id === 'string' && session.video_id ? session.video_id : null);
+	const videoId =
+		video?.id ??
+		(typeof session.video_id === 'string' && session.video_id ? session.video_id : null);
 	const json: IDataObject = {
 		session_id: session.session_id,
-		status: outcome === 'completed' || outcome === 'failed' ? (video?.status ?? outcome) : session.status,
+		status:
+			outcome === 'completed' || outcome === 'failed' ? (video?.status ?? outcome) : session.status,
 		session_status: session.status,
 		video_id: videoId,
 	};
