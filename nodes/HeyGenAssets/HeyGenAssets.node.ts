@@ -8,13 +8,14 @@ import {
 
 import { parseFieldNames } from '../shared/binary';
 import { asNodeError, inputError } from '../shared/errors';
-import { DEFAULT_CONCURRENCY, runUnits, type WorkUnit } from '../shared/items';
+import { runUnits, type WorkUnit } from '../shared/items';
 import {
 	optionsDescription,
 	prepareFile,
 	type AssetsOperation,
 	type AssetsOptions,
 	type PreparedFile,
+	UPLOAD_CONCURRENCY,
 } from './actions/common';
 import * as complete from './actions/complete.operation';
 import * as directUpload from './actions/directUpload.operation';
@@ -76,7 +77,7 @@ export class HeyGenAssets implements INodeType {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as AssetsOperation;
 		const options = this.getNodeParameter('options', 0, {}) as AssetsOptions;
-		const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+		const concurrency = options.concurrency ?? UPLOAD_CONCURRENCY;
 
 		if (operation === 'complete') {
 			const units = items.map((_, itemIndex) => ({ items: [itemIndex], input: itemIndex }));
