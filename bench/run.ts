@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 
 import { STREAM_CHUNK_BYTES } from '../nodes/shared/binary';
-import { DEFAULT_CONCURRENCY } from '../nodes/shared/items';
+import { UPLOAD_CONCURRENCY as DEFAULT_CONCURRENCY } from '../nodes/HeyGenAssets/actions/common';
 import { mp4Header, writeLargeFile } from '../test/fixtures/files';
 import { FarEnd, type FarEndStats } from './farEnd';
 import {
@@ -70,7 +70,7 @@ interface Config {
 	out: string;
 	/** applied to every pack run: emulates a change to the pack without editing it (see ChunkPolicy) */
 	policy?: ChunkPolicy;
-	/** items 3 and 4 also run the pack with PROPOSED_READS (emulated), for before/after numbers */
+	/** with --proposed, items 3 and 4 also run the pack with PROPOSED_READS (emulated), to measure a read-size change before making it */
 	proposed: boolean;
 }
 
@@ -110,7 +110,7 @@ function parseArgs(argv: string[]): Config {
 			: [64 * 1024, 256 * 1024, MiB, 2 * MiB, 4 * MiB, 8 * MiB],
 		only: new Set<Item>(quick ? ITEMS.filter((item) => item !== 'profile') : ITEMS),
 		keep: false,
-		proposed: true,
+		proposed: false,
 		out: quick
 			? join(ROOT, '.scratch', 'bench', 'BENCHMARKS.quick.md')
 			: join(ROOT, 'BENCHMARKS.md'),
@@ -136,8 +136,8 @@ function parseArgs(argv: string[]): Config {
 			case '--sweep-runs':
 				config.sweepRuns = Number(value());
 				break;
-			case '--no-proposed':
-				config.proposed = false;
+			case '--proposed':
+				config.proposed = true;
 				break;
 			case '--only': {
 				const items = value().split(',');
@@ -636,7 +636,7 @@ function report(
 		`| Node | ${env.node} (the pinned \`node\` devDependency) |`,
 		`| n8n | n8n-core ${env.n8nCore}, n8n-workflow ${env.n8nWorkflow}; HTTP Request node from n8n-nodes-base ${env.httpNode} |`,
 		`| curl | ${env.curl} |`,
-		`| Pack | commit ${env.commit}; \`STREAM_CHUNK_BYTES\` = ${formatBytes(STREAM_CHUNK_BYTES)}; \`DEFAULT_CONCURRENCY\` = ${DEFAULT_CONCURRENCY} |`,
+		`| Pack | commit ${env.commit}; \`STREAM_CHUNK_BYTES\` = ${formatBytes(STREAM_CHUNK_BYTES)}; \`UPLOAD_CONCURRENCY\` = ${DEFAULT_CONCURRENCY} |`,
 		...(config.policy
 			? [
 					`| Emulated pack change | \`${JSON.stringify(config.policy)}\` (bench/protocol.ts ChunkPolicy) — these are NOT the pack's current figures |`,
