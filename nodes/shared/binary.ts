@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import { SNIFF_BYTES } from './fileType';
+import { detectFileType, SNIFF_BYTES, type SupportedMimeType } from './fileType';
 import type { StorageBody } from './transport';
 
 /** Chunk size for streams from n8n's filesystem store (see BENCHMARKS.md for the measurement). */
@@ -119,4 +119,42 @@ function missingFieldError(context: IExecuteFunctions, itemIndex: number, field:
 			: `Set "Input Data Field Name" to one of the item's binary fields: ${list}.`,
 		itemIndex,
 	);
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+	if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+	if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+	return `${bytes} bytes`;
+}
+
+/**
+ * The file's real type, from its bytes, before anything is sent: an empty file or a type HeyGen
+ * does not take fails the item with a message naming the item, the field, the file, the declared
+ * type and what the bytes are.
+ */
+export function requireSupportedType(
+	context: IExecuteFunctions,
+	file: BinaryFile,
+	itemIndex: number,
+): SupportedMimeType {
+	const where = `Item ${itemIndex}, field "${file.field}", file "${file.fileName}"`;
+	if (file.size === 0) {
+		throw inputError(
+			context,
+			`${where} is empty (0 bytes)`,
+			'HeyGen cannot store an empty file. Check the node that produced it.',
+			itemIndex,
+		);
+	}
+	const detected = detectFileType(file.head);
+	if (!detected.supported) {
+		throw inputError(
+			context,
+			`${where} is ${detected.label}, which HeyGen does not accept`,
+			`Declared type: ${file.declaredMimeType}; the bytes say: ${detected.label}. HeyGen accepts PNG, JPEG, MP4, WebM, MP3, WAV and PDF. Convert the file first (for example with the "Edit Image" node for images).`,
+			itemIndex,
+		);
+	}
+	return detected.mimeType;
 }

@@ -1,9 +1,14 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getBinaryFile, type BinaryFile } from '../../shared/binary';
+import {
+	formatBytes,
+	getBinaryFile,
+	requireSupportedType,
+	type BinaryFile,
+} from '../../shared/binary';
 import { inputError } from '../../shared/errors';
-import { detectFileType, type SupportedMimeType } from '../../shared/fileType';
+import type { SupportedMimeType } from '../../shared/fileType';
 import { MAX_CONCURRENCY, type OutputItem } from '../../shared/items';
 
 /**
@@ -40,40 +45,6 @@ export function newIdempotencyKey(): string {
 
 export function timeoutMs(options: AssetsOptions): number | undefined {
 	return options.timeout ? options.timeout * 1000 : undefined;
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-	if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-	if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-	return `${bytes} bytes`;
-}
-
-/** Checks the file's real type from its bytes before anything is sent. */
-export function requireSupportedType(
-	context: IExecuteFunctions,
-	file: BinaryFile,
-	itemIndex: number,
-): SupportedMimeType {
-	const where = `Item ${itemIndex}, field "${file.field}", file "${file.fileName}"`;
-	if (file.size === 0) {
-		throw inputError(
-			context,
-			`${where} is empty (0 bytes)`,
-			'HeyGen cannot store an empty file. Check the node that produced it.',
-			itemIndex,
-		);
-	}
-	const detected = detectFileType(file.head);
-	if (!detected.supported) {
-		throw inputError(
-			context,
-			`${where} is ${detected.label}, which HeyGen does not accept`,
-			`Declared type: ${file.declaredMimeType}; the bytes say: ${detected.label}. HeyGen accepts PNG, JPEG, MP4, WebM, MP3, WAV and PDF. Convert the file first (for example with the "Edit Image" node for images).`,
-			itemIndex,
-		);
-	}
-	return detected.mimeType;
 }
 
 /** A file that passed every local check, ready to send. */

@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { BinaryFile } from '../../shared/binary';
+import { formatBytes, type BinaryFile } from '../../shared/binary';
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 import type { OutputItem } from '../../shared/items';
 import { dataOf, heyGenApiRequest, putToStorage } from '../../shared/transport';
 import {
 	assetOutput,
-	formatBytes,
 	newIdempotencyKey,
 	timeoutMs,
 	type AssetsOptions,

@@ -5,9 +5,15 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { getBinaryFile, parseFieldNames, type BinaryFile } from '../../shared/binary';
+import {
+	formatBytes,
+	getBinaryFile,
+	parseFieldNames,
+	requireSupportedType,
+	type BinaryFile,
+} from '../../shared/binary';
 import { inputError } from '../../shared/errors';
-import { detectFileType, type SupportedMimeType } from '../../shared/fileType';
+import type { SupportedMimeType } from '../../shared/fileType';
 
 /** HeyGen's cap on `files` per request. */
 export const MAX_FILES = 20;
@@ -36,12 +42,6 @@ export interface FilePlan {
 	assetIds: string[];
 	urls: string[];
 	inline: InlineFile[];
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-	if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-	return `${bytes} bytes`;
 }
 
 function shown(value: unknown): string {
@@ -147,29 +147,12 @@ export async function planInlineFiles(
 	for (const itemIndex of itemIndexes) {
 		for (const field of fields) {
 			const file = await getBinaryFile(context, itemIndex, field);
-			const where = `Item ${itemIndex}, field "${field}", file "${file.fileName}"`;
-			if (file.size === 0) {
-				throw inputError(
-					context,
-					`${where} is empty (0 bytes)`,
-					'Check the node that produced it.',
-					itemIndex,
-				);
-			}
+			const mimeType = requireSupportedType(context, file, itemIndex);
 			if (file.size > MAX_INLINE_BYTES) {
 				throw inputError(
 					context,
-					`${where} is ${formatBytes(file.size)}; files attached inline (base64) may be at most ${formatBytes(MAX_INLINE_BYTES)}`,
+					`Item ${itemIndex}, field "${field}", file "${file.fileName}" is ${formatBytes(file.size)}; files attached inline (base64) may be at most ${formatBytes(MAX_INLINE_BYTES)}`,
 					'Put a HeyGen Assets node (Upload) before this node and pass its asset_id in "Asset IDs" (the default {{ $json.asset_id }} does that), then remove the field from "Binary Fields to Attach". No request was sent.',
-					itemIndex,
-				);
-			}
-			const detected = detectFileType(file.head);
-			if (!detected.supported) {
-				throw inputError(
-					context,
-					`${where} is ${detected.label}, which HeyGen does not accept`,
-					`Declared type: ${file.declaredMimeType}; the bytes say: ${detected.label}. The Video Agent accepts PNG, JPEG, MP4, WebM, MP3, WAV and PDF. Convert the file first.`,
 					itemIndex,
 				);
 			}
@@ -182,7 +165,7 @@ export async function planInlineFiles(
 					itemIndex,
 				);
 			}
-			inline.push({ itemIndex, file, mimeType: detected.mimeType });
+			inline.push({ itemIndex, file, mimeType });
 		}
 	}
 	return inline;
