@@ -10,6 +10,9 @@ import {
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 import { MAX_CONCURRENCY, type OutputItem } from '../../shared/items';
+import { requestTimeoutOption } from '../../shared/requestTimeout';
+
+export { timeoutMs } from '../../shared/requestTimeout';
 
 /**
  * Files sent at once by default. Asset uploads do not count against HeyGen's 10 concurrent video
@@ -41,10 +44,6 @@ export interface AssetData {
 
 export function newIdempotencyKey(): string {
 	return randomUUID();
-}
-
-export function timeoutMs(options: AssetsOptions): number | undefined {
-	return options.timeout ? options.timeout * 1000 : undefined;
 }
 
 /** A file that passed every local check, ready to send. */
@@ -116,16 +115,6 @@ const concurrencyOption: INodeProperties = {
 	description: 'How many files to send to HeyGen at the same time',
 };
 
-const timeoutOption: INodeProperties = {
-	displayName: 'Request Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 60,
-	description:
-		'How long to wait for HeyGen (or the storage server) to answer, or for an upload to make progress, before failing or retrying',
-};
-
 const keepBinaryOption: INodeProperties = {
 	displayName: 'Keep Input Binary',
 	name: 'keepBinary',
@@ -154,7 +143,7 @@ export const optionsDescription: INodeProperties = {
 		},
 		concurrencyOption,
 		{ ...keepBinaryOption, displayOptions: { show: { '/operation': ['upload', 'directUpload'] } } },
-		timeoutOption,
+		requestTimeoutOption,
 		{
 			displayName: 'Switch to Direct Upload Above 32 MB',
 			name: 'autoDirectUpload',

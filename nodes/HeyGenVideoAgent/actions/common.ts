@@ -9,6 +9,8 @@ import {
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
 
+export { timeoutMs } from '../../shared/requestTimeout';
+
 export type VideoAgentOperation = 'create' | 'get' | 'getVideo' | 'sendMessage' | 'stop';
 
 /** The "Options" collection as n8n hands it over (resource locators still as `{ mode, value }`). */
@@ -50,10 +52,6 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 export function readOptions(context: IExecuteFunctions, itemIndex: number): VideoAgentOptions {
 	const options = context.getNodeParameter('options', itemIndex, {});
 	return (options && typeof options === 'object' ? options : {}) as VideoAgentOptions;
-}
-
-export function timeoutMs(options: VideoAgentOptions): number | undefined {
-	return options.timeout ? options.timeout * 1000 : undefined;
 }
 
 export function concurrencyOf(options: VideoAgentOptions): number {
@@ -294,16 +292,6 @@ export const autoProceedOption: INodeProperties = {
 	default: false,
 	description:
 		"Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen's reference pages but not in its newest API spec, so it is sent only when you add this option.",
-};
-
-export const timeoutOption: INodeProperties = {
-	displayName: 'Request Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 60,
-	description:
-		'How long to wait for HeyGen to answer one request before failing (or retrying, where that is safe)',
 };
 
 export const concurrencyOption: INodeProperties = {

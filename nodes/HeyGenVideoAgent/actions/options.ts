@@ -12,9 +12,9 @@ import {
 	fileUrlsOption,
 	inputBinaryFieldsOption,
 	styleOption,
-	timeoutOption,
 	voiceOption,
 } from './common';
+import { requestTimeoutOption } from '../../shared/requestTimeout';
 
 /** The entries of the "Options" collection, sorted by display name, each shown where it applies. */
 const entries: INodeProperties[] = [
@@ -121,7 +121,7 @@ const entries: INodeProperties[] = [
 			hide: { '/waitForCompletion': [false] },
 		},
 	},
-	{ ...timeoutOption },
+	{ ...requestTimeoutOption },
 	{ ...styleOption, displayOptions: { show: { '/operation': ['create'] } } },
 	{ ...voiceOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
 ];
