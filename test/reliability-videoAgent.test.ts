@@ -2,61 +2,15 @@
  * The fault matrix of the HeyGen Video Agent node: session create (never re-sent unless HeyGen
  * said 429: it has no Idempotency-Key), session/video polling (reads, retried) and the list
  * searches behind the resource locators (reads, retried). Faults are armed several at a time and
- * the work runs concurrently, so a round costs about one retry wait. the Reliability section of README.md is
- * generated from what these tests assert.
+ * the work runs concurrently, so a round costs about one retry wait. The Reliability section of
+ * README.md is generated from what these tests assert.
  */
-import {
-	NodeConnectionTypes,
-	type IDataObject,
-	type IExecuteFunctions,
-	type ILoadOptionsFunctions,
-	type INode,
-	type INodeExecutionData,
-	type INodeListSearchResult,
-	type INodeParameters,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
-import { node, registerNodeType, removeScratch, runWorkflow, source } from './harness/engine';
-import {
-	CREDENTIAL_REF,
-	sandboxCredentials,
-	VIDEO_AGENT_TYPE,
-	videoAgentNode,
-} from './harness/heygen';
+import { removeScratch, runWorkflow, source } from './harness/engine';
+import { sandboxCredentials, videoAgentNode } from './harness/heygen';
+import { listSearchProbeNode, type SearchMethod } from './harness/list-search-probe';
 import { start, type FaultSpec, type JournalEntry, type Sandbox } from './sandbox';
-
-const videoAgentType = new HeyGenVideoAgent();
-registerNodeType(VIDEO_AGENT_TYPE, videoAgentType);
-
-/** Runs one list-search method inside the engine (an execute context stands in for load-options). */
-const PROBE_TYPE = 'test.reliabilityListSearch';
-type SearchMethod = keyof typeof videoAgentType.methods.listSearch;
-class ListSearchProbe implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'List Search Probe',
-		name: PROBE_TYPE,
-		group: ['transform'],
-		version: 1,
-		description: 'Calls a HeyGen Video Agent list search method',
-		defaults: { name: 'Probe' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'heyGenV3Api', required: true }],
-		properties: [{ displayName: 'Method', name: 'method', type: 'string', default: '' }],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const method = this.getNodeParameter('method', 0) as SearchMethod;
-		const result: INodeListSearchResult = await videoAgentType.methods.listSearch[method].call(
-			this as unknown as ILoadOptionsFunctions,
-		);
-		return [[{ json: result as unknown as IDataObject, pairedItem: { item: 0 } }]];
-	}
-}
-registerNodeType(PROBE_TYPE, new ListSearchProbe());
 
 /** A generate session finishes in about a third of a second. */
 const FAST_CLOCK = {
@@ -344,12 +298,7 @@ describe('list search (resource locators)', () => {
 		return await runWorkflow({
 			nodes: [
 				source([{ json: {} }]),
-				node(
-					'Probe',
-					PROBE_TYPE,
-					{ method },
-					{ credentials: CREDENTIAL_REF, onError: 'continueRegularOutput' },
-				),
+				listSearchProbeNode(method, {}, { onError: 'continueRegularOutput' }),
 			],
 			credentials: sandboxCredentials(sandbox),
 		});

@@ -2,70 +2,15 @@
  * The Video Agent node's searchable lists (resource locators) against the sandbox's catalogues,
  * and the public interface workflows depend on.
  */
-import {
-	NodeConnectionTypes,
-	type IDataObject,
-	type IExecuteFunctions,
-	type ILoadOptionsFunctions,
-	type INodeExecutionData,
-	type INodeListSearchResult,
-	type INodeProperties,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
-import { node, registerNodeType, removeScratch, runWorkflow, source } from './harness/engine';
-import { CREDENTIAL_REF, sandboxCredentials } from './harness/heygen';
+import { removeScratch, runWorkflow, source } from './harness/engine';
+import { sandboxCredentials } from './harness/heygen';
+import { listSearchProbeNode, type SearchMethod } from './harness/list-search-probe';
 import { start, type Sandbox } from './sandbox';
 
 const videoAgent = new HeyGenVideoAgent();
-type SearchMethod = keyof typeof videoAgent.methods.listSearch;
-
-/**
- * Runs one listSearch method inside the engine: the node's execute context provides the same
- * credential, authentication and HTTP helpers n8n gives a load-options context.
- */
-const PROBE_TYPE = 'test.videoAgentListSearch';
-class ListSearchProbe implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'List Search Probe',
-		name: PROBE_TYPE,
-		group: ['transform'],
-		version: 1,
-		description: 'Calls a HeyGen Video Agent list search method',
-		defaults: { name: 'Probe' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'heyGenV3Api', required: true }],
-		properties: [
-			{ displayName: 'Method', name: 'method', type: 'string', default: '' },
-			{ displayName: 'Filter', name: 'filter', type: 'string', default: '' },
-			{ displayName: 'Pages', name: 'pages', type: 'number', default: 1 },
-		],
-	};
-
-	/** Follows the pagination token for `pages` calls and outputs each call's result. */
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const method = this.getNodeParameter('method', 0) as SearchMethod;
-		const filter = (this.getNodeParameter('filter', 0) as string) || undefined;
-		const pages = this.getNodeParameter('pages', 0) as number;
-		const out: INodeExecutionData[] = [];
-		let token: string | undefined;
-		for (let page = 0; page < pages; page++) {
-			const result: INodeListSearchResult = await videoAgent.methods.listSearch[method].call(
-				this as unknown as ILoadOptionsFunctions,
-				filter,
-				token,
-			);
-			out.push({ json: result as unknown as IDataObject, pairedItem: { item: 0 } });
-			token = result.paginationToken;
-			if (!token) break;
-		}
-		return [out];
-	}
-}
-registerNodeType(PROBE_TYPE, new ListSearchProbe());
 
 let sandbox: Sandbox;
 
@@ -86,10 +31,7 @@ async function search(
 	filter = '',
 ): Promise<INodeListSearchResult[]> {
 	const result = await runWorkflow({
-		nodes: [
-			source([{ json: {} }]),
-			node('Probe', PROBE_TYPE, { method, filter, pages }, { credentials: CREDENTIAL_REF }),
-		],
+		nodes: [source([{ json: {} }]), listSearchProbeNode(method, { filter, pages })],
 		credentials: sandboxCredentials(sandbox),
 	});
 	expect(result.error).toBeUndefined();
