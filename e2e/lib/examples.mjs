@@ -37,6 +37,22 @@ export class Checks {
 const binaryOf = (item, field = 'data') => item?.binary?.[field];
 
 /** Facts about one upload output item, cross-checked against the input file and the sandbox. */
+/**
+ * Checks one upload per file, in file order: each file's output item is found by its file name
+ * (falling back to its size, then its position).
+ */
+async function checkUploads(c, items, files, ctx) {
+	const uploads = [];
+	for (const [i, file] of files.entries()) {
+		const item =
+			items.find((it) => it.json?.file_name === path.basename(file)) ??
+			items.find((it) => it.json?.size_bytes === statSync(file).size) ??
+			items[i];
+		uploads.push(await checkUpload(c, item, { file, method: 'upload', ...ctx }));
+	}
+	return uploads;
+}
+
 async function checkUpload(c, item, { file, method, sandbox, state, storageJournal }) {
 	const j = item?.json ?? {};
 	const name = path.basename(file);
@@ -182,13 +198,7 @@ export const EXAMPLES = [
 			const items = nodeItems(run, 'Upload to HeyGen') ?? [];
 			c.ok(items.length === 2, 'HeyGen Assets returned one item per file (2)', items.length);
 			const state = sandbox ? await sandbox.state() : null;
-			const uploads = [];
-			for (const file of [files.image, files.pdf]) {
-				const item =
-					items.find((i) => i.json?.file_name === path.basename(file)) ??
-					items.find((i) => i.json?.size_bytes === statSync(file).size);
-				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
-			}
+			const uploads = await checkUploads(c, items, [files.image, files.pdf], { sandbox, state });
 			const mimes = Object.fromEntries(uploads.map((u) => [u.name, u.mime_type]));
 			c.ok(
 				mimes['image.png'] === 'image/png' && mimes['brief.pdf'] === 'application/pdf',
@@ -226,12 +236,10 @@ export const EXAMPLES = [
 			const uploadsOut = nodeItems(run, 'Upload to HeyGen') ?? [];
 			c.ok(uploadsOut.length === 3, 'three files uploaded', uploadsOut.length);
 			const state = sandbox ? await sandbox.state() : null;
-			const uploads = [];
-			for (const [i, file] of [files.image, files.pdf, files.audio].entries()) {
-				const item =
-					uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
-				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
-			}
+			const uploads = await checkUploads(c, uploadsOut, [files.image, files.pdf, files.audio], {
+				sandbox,
+				state,
+			});
 			const videoItems = nodeItems(run, 'Create the video') ?? [];
 			c.ok(
 				videoItems.length === 1,
@@ -256,12 +264,10 @@ export const EXAMPLES = [
 			const uploadsOut = nodeItems(run, 'Upload to HeyGen') ?? [];
 			c.ok(uploadsOut.length === 2, 'both inbox files uploaded', uploadsOut.length);
 			const state = sandbox ? await sandbox.state() : null;
-			const uploads = [];
-			for (const [i, file] of [files.inboxImage, files.inboxPdf].entries()) {
-				const item =
-					uploadsOut.find((it) => it.json?.file_name === path.basename(file)) ?? uploadsOut[i];
-				uploads.push(await checkUpload(c, item, { file, method: 'upload', sandbox, state }));
-			}
+			const uploads = await checkUploads(c, uploadsOut, [files.inboxImage, files.inboxPdf], {
+				sandbox,
+				state,
+			});
 			const videoItems = nodeItems(run, 'Create the weekly video') ?? [];
 			c.ok(videoItems.length === 1, 'one weekly video', videoItems.length);
 			const video = await checkVideo(c, videoItems[0], {
