@@ -27,11 +27,14 @@ it('direct-uploads a 400 MB file from filesystem binary storage without loading 
 	const path = join(scratchRoot, 'large.mp4');
 	const digest = await writeLargeFile(path, SIZE, mp4Header());
 
-	const sourceNode = source([
-		{ binary: { data: { fileName: 'large.mp4', mimeType: 'video/mp4', path } } },
-	]);
-	// Store the file in n8n's binary data first (a plain run of the source node), so the peak below
+	// Store the file in n8n's binary data first (a run of the source node alone), so the peak below
 	// measures the upload only.
+	const stored = await runWorkflow({
+		nodes: [source([{ binary: { data: { fileName: 'large.mp4', mimeType: 'video/mp4', path } } }])],
+	});
+	const binary = stored.output('Source')[0].binary!.data;
+	expect(binary.id).toMatch(/^filesystem-v2:/);
+
 	global.gc?.();
 	let peak = 0;
 	const baseline = process.memoryUsage().rss;
@@ -40,7 +43,10 @@ it('direct-uploads a 400 MB file from filesystem binary storage without loading 
 	}, 10);
 	try {
 		const result = await runWorkflow({
-			nodes: [sourceNode, assetsNode({ operation: 'directUpload' })],
+			nodes: [
+				source([{ binary: { data: { stored: binary } } }]),
+				assetsNode({ operation: 'directUpload' }),
+			],
 			credentials: sandboxCredentials(sandbox),
 		});
 		expect(result.error).toBeUndefined();

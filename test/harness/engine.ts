@@ -53,7 +53,9 @@ export { scratchRoot, removeScratch };
 /** `database` is emulated in-process: one-chunk streams, no file paths, like n8n's database mode. */
 export type BinaryMode = 'filesystem' | 'database' | 'default';
 
-export interface FileInput {
+export type FileInput = NewFile | { stored: IBinaryData };
+
+interface NewFile {
 	fileName: string;
 	mimeType: string;
 	/** a file on disk (streamed into n8n's binary storage) */
@@ -109,6 +111,10 @@ class SourceNode implements INodeType {
 		for (const item of items) {
 			const binary: Record<string, IBinaryData> = {};
 			for (const [field, file] of Object.entries(item.binary ?? {})) {
+				if ('stored' in file) {
+					binary[field] = file.stored;
+					continue;
+				}
 				const data: Buffer | Readable = file.path ? createReadStream(file.path) : file.content!;
 				binary[field] = await this.helpers.prepareBinaryData(data, file.fileName, file.mimeType);
 			}
