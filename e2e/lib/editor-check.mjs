@@ -20,7 +20,7 @@ export function chromiumPath() {
 const NODES = [
 	{
 		name: 'Upload to HeyGen',
-		type: 'n8n-nodes-heygen.heyGenAssets',
+		type: 'n8n-nodes-heygen-v3.heyGenAssets',
 		displayName: 'HeyGen Assets',
 		params: { operation: 'Upload', binaryPropertyName: 'data' },
 		labels: ['Credential', 'Operation', 'Input Data Field Name', 'Options'],
@@ -28,7 +28,7 @@ const NODES = [
 	},
 	{
 		name: 'Create the video',
-		type: 'n8n-nodes-heygen.heyGenVideoAgent',
+		type: 'n8n-nodes-heygen-v3.heyGenVideoAgent',
 		displayName: 'HeyGen Video Agent',
 		params: {
 			operation: 'Create Video',
@@ -70,7 +70,7 @@ export async function serverChecks({ n8n, credential, target, scheduledWorkflowI
 		`n8n lists credential type ${credential.type} ("HeyGen API")`,
 		heygenCred?.displayName,
 	);
-	const iconPath = '/icons/n8n-nodes-heygen/dist/icons/heygen.svg';
+	const iconPath = '/icons/n8n-nodes-heygen-v3/dist/icons/heygen.svg';
 	const icon = await request(`${n8n.baseUrl}${iconPath}`);
 	const iconBody = await icon.body.text();
 	c.ok(
@@ -158,7 +158,7 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 		const page = await context.newPage();
 		const badIcons = [];
 		page.on('response', (res) => {
-			if (res.url().includes('/icons/n8n-nodes-heygen/') && res.status() >= 400)
+			if (res.url().includes('/icons/n8n-nodes-heygen-v3/') && res.status() >= 400)
 				badIcons.push(`${res.status()} ${res.url()}`);
 		});
 		const shoot = async (name) => {
@@ -212,7 +212,7 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 			c.ok((await node.innerText()).includes(n.name), `"${n.name}" label is rendered`);
 			const img = await iconState(node);
 			c.ok(
-				img.loaded && img.src.includes('/icons/n8n-nodes-heygen/'),
+				img.loaded && img.src.includes('/icons/n8n-nodes-heygen-v3/'),
 				`"${n.name}" icon is the pack's SVG, loaded (${img.width}×${img.height})`,
 				JSON.stringify(img),
 			);
@@ -310,7 +310,7 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 					);
 				}
 				const icons = await panel
-					.locator('img[src*="/icons/n8n-nodes-heygen/"]')
+					.locator('img[src*="/icons/n8n-nodes-heygen-v3/"]')
 					.evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
 				c.ok(
 					icons.length >= NODES.length && icons.every(Boolean),
@@ -342,7 +342,7 @@ export async function editorCheck({ n8n, runDir, workflow, credential, otherWork
 					);
 					const icons = await page
 						.locator(
-							'[data-test-id="canvas-node"][data-node-type^="n8n-nodes-heygen."] .n8n-node-icon img',
+							'[data-test-id="canvas-node"][data-node-type^="n8n-nodes-heygen-v3."] .n8n-node-icon img',
 						)
 						.evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
 					c.ok(

@@ -48,7 +48,7 @@ export async function installIntoNodesDir(nodesDir, tarball, logFile) {
 	if (res.code !== 0)
 		throw new Error(`npm install of the pack into ${nodesDir} failed:\n${res.stderr}`);
 	const installed = JSON.parse(
-		readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-heygen', 'package.json'), 'utf8'),
+		readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-heygen-v3', 'package.json'), 'utf8'),
 	);
 	return installed;
 }

@@ -10,8 +10,8 @@ import { HeyGenVideoAgent } from '../../nodes/HeyGenVideoAgent/HeyGenVideoAgent.
 import type { Sandbox } from '../sandbox';
 import { node, registerCredentialType, registerNodeType } from './engine';
 
-export const ASSETS_TYPE = 'n8n-nodes-heygen.heyGenAssets';
-export const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen.heyGenVideoAgent';
+export const ASSETS_TYPE = 'n8n-nodes-heygen-v3.heyGenAssets';
+export const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen-v3.heyGenVideoAgent';
 
 registerCredentialType(new HeyGenV3Api());
 registerNodeType(ASSETS_TYPE, new HeyGenAssets());
