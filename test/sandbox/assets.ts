@@ -14,6 +14,8 @@ import type { AssetRecord } from './types';
 /** "32 MB" read as the smaller 32,000,000 bytes (heygen-api.md §13 "Multipart cap"). */
 export const MULTIPART_LIMIT = 32_000_000;
 export const HEAD_BYTES = 4096;
+/** Owner of every asset: the `username` of `GET /v3/users/me`. */
+export const ASSET_OWNER = 'sandbox-user';
 const FILE_REQUIRED = 'File is required. Upload a file using multipart/form-data.';
 const SUPPORTED_LIST = 'png, jpeg, mp4, webm, mp3, wav, pdf';
 
@@ -346,23 +348,22 @@ async function completeUpload(core: Core, ctx: Ctx): Promise<Result> {
 	return { status: 200, body: asset.complete_response };
 }
 
-function getAsset(core: Core, ctx: Ctx): Result {
-	const a = liveAsset(core, ctx.params.id);
+/** The shape of `GET /v3/assets/{id}` (heygen-api.md §5); also the entries of the list. */
+export function assetView(a: AssetRecord) {
 	return {
-		status: 200,
-		body: {
-			data: {
-				id: a.asset_id,
-				name: a.filename,
-				type: assetType(a.mime_type ?? canonicalMime(a.declared_content_type ?? '')),
-				owner: 'sandbox-user',
-				space_id: 'space_sandbox',
-				uploaded_at: a.uploaded_at === null ? null : Math.floor(a.uploaded_at / 1000),
-				folder_id: null,
-				url: a.status === 'processing' ? a.url : null,
-			},
-		},
+		id: a.asset_id,
+		name: a.filename,
+		type: assetType(a.mime_type ?? canonicalMime(a.declared_content_type ?? '')),
+		owner: ASSET_OWNER,
+		space_id: 'space_sandbox',
+		uploaded_at: a.uploaded_at === null ? null : Math.floor(a.uploaded_at / 1000),
+		folder_id: null,
+		url: a.status === 'processing' ? a.url : null,
 	};
+}
+
+function getAsset(core: Core, ctx: Ctx): Result {
+	return { status: 200, body: { data: assetView(liveAsset(core, ctx.params.id)) } };
 }
 
 function deleteAsset(core: Core, ctx: Ctx): Result {
@@ -386,7 +387,7 @@ export const assetRoutes: Route[] = [
 			status: 200,
 			body: {
 				data: {
-					username: 'sandbox-user',
+					username: ASSET_OWNER,
 					email: 'sandbox@example.com',
 					first_name: 'Sandy',
 					last_name: 'Box',

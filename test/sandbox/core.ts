@@ -3,11 +3,16 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Agent, request as undiciRequest } from 'undici';
 import { agentRoutes } from './agents';
+import { assetListRoutes } from './assetList';
 import { assetRoutes } from './assets';
+import { avatarRoutes } from './avatars';
 import { BodyTap, EMPTY_SHA256, readAll, TooLargeError } from './body';
 import * as catalog from './catalog';
 import { FaultBook, FaultSpecError, normaliseFault } from './faults';
+import { lipsyncRoutes } from './lipsyncs';
 import { handleStorage } from './storage';
+import { translationRoutes } from './translations';
+import { videoRoutes } from './videos';
 import type {
 	AssetRecord,
 	CallbackDelivery,
@@ -237,7 +242,15 @@ export class Core implements Sandbox {
 			bodyTimeout: this.opts.callbackTimeoutMs,
 			keepAliveTimeout: 1_000,
 		});
-		this.routes = [...assetRoutes, ...agentRoutes];
+		this.routes = [
+			...assetRoutes,
+			...agentRoutes,
+			...assetListRoutes,
+			...videoRoutes,
+			...translationRoutes,
+			...lipsyncRoutes,
+			...avatarRoutes,
+		];
 	}
 
 	// ---- Sandbox interface -------------------------------------------------------------------------

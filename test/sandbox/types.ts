@@ -175,7 +175,8 @@ export type VideoStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
 export interface VideoRecord {
 	id: string;
-	session_id: string;
+	/** null for videos made by POST /v3/videos, translations and lipsyncs */
+	session_id: string | null;
 	status: VideoStatus;
 	title: string;
 	created_at: number;
