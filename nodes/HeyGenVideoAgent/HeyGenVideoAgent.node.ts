@@ -27,7 +27,7 @@ import {
 	searchBrandKits,
 	searchStyles,
 	searchVoices,
-} from './methods/listSearch';
+} from '../shared/listSearch';
 
 const OPERATIONS: VideoAgentOperation[] = ['create', 'get', 'getVideo', 'sendMessage', 'stop'];
 

@@ -1,13 +1,10 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
+import { describe, ID_PATTERN, locator } from '../../shared/parameters';
+
+export { enumValue, ID_PATTERN, locatorValue, toItemError } from '../../shared/parameters';
 
 export { timeoutMs } from '../../shared/requestTimeout';
 
@@ -46,9 +43,6 @@ export const DEFAULT_MAX_WAIT_SECONDS = 1800;
 /** Expressions can go below the UI minimum; never poll in a tight loop. */
 export const MIN_POLL_INTERVAL_MS = 100;
 
-/** Session and video ids are opaque but URL-safe; anything else is a mapping mistake upstream. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
-
 export function readOptions(context: IExecuteFunctions, itemIndex: number): VideoAgentOptions {
 	const options = context.getNodeParameter('options', itemIndex, {});
 	return (options && typeof options === 'object' ? options : {}) as VideoAgentOptions;
@@ -59,16 +53,6 @@ export function concurrencyOf(options: VideoAgentOptions): number {
 	return Number.isFinite(value) && value >= 1
 		? Math.min(Math.floor(value), MAX_VIDEO_CONCURRENCY)
 		: 1;
-}
-
-function describe(value: unknown): string {
-	if (value === undefined) return 'empty';
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string')
-		return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
-	return `${typeof value === 'number' ? 'the number' : 'a'} ${String(value)}`;
 }
 
 /**
@@ -93,53 +77,6 @@ export function readId(
 		);
 	}
 	return value;
-}
-
-/**
- * The value of a resource locator option (`{ mode, value }`, or a plain string set by an
- * expression); undefined when unset or empty.
- */
-export function locatorValue(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown,
-	label: string,
-): string | undefined {
-	const value =
-		raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw
-			? (raw as IDataObject).value
-			: raw;
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'string' || !ID_PATTERN.test(value.trim())) {
-		throw inputError(
-			context,
-			`Item ${itemIndex}: "${label}" is ${describe(value)}, not a HeyGen id`,
-			`Pick one from the list, or enter the id HeyGen shows for it. Remove the option to let the agent choose.`,
-			itemIndex,
-		);
-	}
-	return value.trim();
-}
-
-/** An options-type value that may come from an expression: checked against its allowed values. */
-export function enumValue<T extends string>(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown,
-	label: string,
-	allowed: readonly T[],
-): T | undefined {
-	if (raw === undefined || raw === null || raw === '') return undefined;
-	const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
-	if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-		throw inputError(
-			context,
-			`Item ${itemIndex}: "${label}" is ${describe(raw)}; it must be ${allowed.map((a) => `"${a}"`).join(' or ')}`,
-			`Choose one of ${allowed.join(', ')} (an expression must produce exactly one of them), or remove the option.`,
-			itemIndex,
-		);
-	}
-	return value as T;
 }
 
 /** A free text field with HeyGen's 1–10000 character bounds (`prompt`, `message`). */
@@ -193,45 +130,6 @@ export function downloadField(options: VideoAgentOptions): string {
 }
 
 // ---- shared parameter descriptions --------------------------------------------------------------
-
-function locator(
-	displayName: string,
-	name: string,
-	searchListMethod: string,
-	description: string,
-	placeholder: string,
-): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder,
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
-							errorMessage: 'Not a HeyGen id (letters, digits, _ - . : only)',
-						},
-					},
-				],
-			},
-		],
-	};
-}
 
 export const avatarOption = locator(
 	'Avatar',
@@ -321,17 +219,3 @@ export const binaryPropertyNameOption: INodeProperties = {
 	description: 'The name of the output binary field to put the downloaded video in',
 	displayOptions: { show: { downloadVideo: [true] } },
 };
-
-/**
- * An error found while preparing an item, as a node error tied to that item. n8n's own node errors
- * pass through; others (e.g. an expression that failed to resolve) keep their message and
- * description.
- */
-export function toItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
-	return new NodeOperationError(context.getNode(), String(message ?? error), {
-		itemIndex,
-		description: typeof description === 'string' ? description : undefined,
-	});
-}

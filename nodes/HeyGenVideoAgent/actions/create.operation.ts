@@ -9,7 +9,8 @@ import {
 import { downloadToBinary } from '../../shared/download';
 import { inputError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
-import { dataOf, getBaseUrl, heyGenApiRequest } from '../../shared/transport';
+import { callbackFields } from '../../shared/parameters';
+import { dataOf, heyGenApiRequest } from '../../shared/transport';
 import {
 	concurrencyOf,
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -83,8 +84,6 @@ export const description: INodeProperties[] = [
 
 const MODES = ['generate', 'chat'] as const;
 const ORIENTATIONS = ['landscape', 'portrait'] as const;
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
-
 /** Everything one create request needs, validated before any request is made. */
 interface CreatePlan {
 	/** the item whose prompt and options are used (the first one when combined) */
@@ -94,33 +93,6 @@ interface CreatePlan {
 	files: FilePlan;
 	wait: boolean;
 	options: VideoAgentOptions;
-}
-
-/** The callback URL must be HTTPS; plain http only on loopback against a loopback API (the sandbox). */
-async function callbackUrl(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown,
-): Promise<string | undefined> {
-	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
-		return undefined;
-	let url: URL | undefined;
-	try {
-		url = typeof raw === 'string' ? new URL(raw.trim()) : undefined;
-	} catch {
-		url = undefined;
-	}
-	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)) {
-		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (LOOPBACK_HOST.test(api.hostname)) return url.href;
-	}
-	throw inputError(
-		context,
-		`Item ${itemIndex}: "Callback URL" ${url ? `"${url.href}" is not an HTTPS URL` : 'is not a valid URL'}`,
-		'HeyGen calls back only over HTTPS, to an address it can reach from the internet: use the production URL of a Webhook node on an n8n reachable via https://. Or remove the option and let this node wait for the video.',
-		itemIndex,
-	);
 }
 
 /** Common fields of create and send-message bodies, from the options. */
@@ -186,32 +158,7 @@ async function planCreate(
 	if (style) body.style_id = style;
 	if (orientation) body.orientation = orientation;
 
-	const callback = await callbackUrl(context, itemIndex, options.callbackUrl);
-	const callbackId =
-		typeof options.callbackId === 'string' ? options.callbackId.trim() : options.callbackId;
-	if (callbackId !== undefined && callbackId !== null && callbackId !== '') {
-		if (typeof callbackId !== 'string' && typeof callbackId !== 'number') {
-			throw inputError(
-				context,
-				`Item ${itemIndex}: "Callback ID" is not text`,
-				'Map a text or number field, e.g. {{ $json.id }}.',
-				itemIndex,
-			);
-		}
-		if (!callback) {
-			throw inputError(
-				context,
-				`Item ${itemIndex}: "Callback ID" is set but "Callback URL" is not`,
-				'HeyGen only uses the Callback ID in its callback. Add the Callback URL option, or remove Callback ID.',
-				itemIndex,
-			);
-		}
-	}
-	if (callback) {
-		body.callback_url = callback;
-		if (callbackId !== undefined && callbackId !== null && callbackId !== '')
-			body.callback_id = String(callbackId);
-	}
+	Object.assign(body, await callbackFields(context, itemIndex, options));
 	if (options.incognitoMode !== undefined) body.incognito_mode = options.incognitoMode === true;
 
 	const files = await planFiles(context, items, options, combined);

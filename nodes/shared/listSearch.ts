@@ -1,5 +1,5 @@
 /**
- * Searchable lists for the resource locators (heygen-api.md §9). HeyGen's list endpoints page with
+ * Searchable lists for the resource locators of every node (heygen-api.md §9). HeyGen's list endpoints page with
  * a cursor (`limit`, `token` → `has_more`, `next_token`) and have no name filter, so a search
  * walks a few pages and keeps the matches; n8n asks for more with the returned token.
  */
@@ -10,7 +10,7 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { heyGenApiRequest } from '../../shared/transport';
+import { heyGenApiRequest } from './transport';
 
 /** Per-request timeout of the pickers' list searches. */
 const LIST_TIMEOUT_MS = 10_000;
