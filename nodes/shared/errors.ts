@@ -134,3 +134,17 @@ export function asNodeError(context: HeyGenContext, error: unknown, itemIndex?: 
 		{ message: String(message ?? 'Unknown error'), itemIndex },
 	);
 }
+
+/**
+ * Whether a failed request may well succeed if asked again later: HeyGen rate limiting (429), a
+ * server error (5xx) or a connection that failed or timed out. Used by waits that outlast the
+ * transport's own short retries.
+ */
+export function isTransientFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (status === 429 || status >= 500) return true;
+	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)
+		?.connection_error;
+	return typeof connection === 'string';
+}
