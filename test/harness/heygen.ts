@@ -5,6 +5,7 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { HeyGenV3Api } from '../../credentials/HeyGenV3Api.credentials';
+import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
 import { HeyGenAssets } from '../../nodes/HeyGenAssets/HeyGenAssets.node';
 import { HeyGenVideoAgent } from '../../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import type { Sandbox } from '../sandbox';
@@ -12,10 +13,12 @@ import { node, registerCredentialType, registerNodeType } from './engine';
 
 export const ASSETS_TYPE = 'n8n-nodes-heygen-v3.heyGenAssets';
 export const VIDEO_AGENT_TYPE = 'n8n-nodes-heygen-v3.heyGenVideoAgent';
+export const HEYGEN_TYPE = 'n8n-nodes-heygen-v3.heyGen';
 
 registerCredentialType(new HeyGenV3Api());
 registerNodeType(ASSETS_TYPE, new HeyGenAssets());
 registerNodeType(VIDEO_AGENT_TYPE, new HeyGenVideoAgent());
+registerNodeType(HEYGEN_TYPE, new HeyGen());
 
 export const CREDENTIAL_REF = { heyGenV3Api: { id: '1', name: 'HeyGen sandbox' } };
 
@@ -45,6 +48,24 @@ export function videoAgentNode(
 	return node(
 		name,
 		VIDEO_AGENT_TYPE,
+		{ ...parameters, options },
+		{ credentials: CREDENTIAL_REF, ...extra },
+	);
+}
+
+/**
+ * A HeyGen node as it appears in a workflow, polling every 0.1 s unless the test sets "Poll
+ * Interval" itself.
+ */
+export function heyGenNode(
+	parameters: INodeParameters,
+	extra: Partial<INode> = {},
+	name = 'HeyGen',
+): INode {
+	const options = { pollIntervalSeconds: 0.1, ...((parameters.options as IDataObject) ?? {}) };
+	return node(
+		name,
+		HEYGEN_TYPE,
 		{ ...parameters, options },
 		{ credentials: CREDENTIAL_REF, ...extra },
 	);

@@ -11,6 +11,7 @@ import type {
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY, type OutputItem } from '../../shared/items';
+import type { JobLedger } from '../../shared/job';
 import { describe, ID_PATTERN } from '../../shared/parameters';
 import { requestTimeoutOption } from '../../shared/requestTimeout';
 
@@ -19,11 +20,22 @@ export { timeoutMs } from '../../shared/requestTimeout';
 /** The `show` of displayOptions. */
 export type Show = NonNullable<IDisplayOptions['show']>;
 
-/** Each operation file: its parameters, a check of one item's input (no request), and the work. */
+/** What the router hands every operation's `run`. */
+export interface RunEnv {
+	/** every job created in this node run, so an error that stops the node still names them */
+	ledger: JobLedger;
+	/** aborts when the execution is cancelled or another item failed the node */
+	signal: AbortSignal;
+}
+
+/**
+ * Each operation file: its parameters, a check of one item's input that sends no request (so bad
+ * input fails before anything is created), and the work for that item.
+ */
 export interface Operation<Plan = unknown> {
 	description: INodeProperties[];
-	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan> | Plan;
-	run(this: IExecuteFunctions, plan: Plan): Promise<OutputItem[]>;
+	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan>;
+	run(this: IExecuteFunctions, plan: Plan, env: RunEnv): Promise<OutputItem[]>;
 }
 
 export type Resource = 'video' | 'videoTranslation' | 'lipsync' | 'avatar' | 'asset';
