@@ -104,10 +104,12 @@ export function readText(
 ): string {
 	const raw = context.getNodeParameter(parameter, itemIndex, '');
 	const value = typeof raw === 'number' ? String(raw) : raw;
-	if (typeof value !== 'string' || value.trim() === '') {
+	const empty =
+		value === undefined || value === null || (typeof value === 'string' && !value.trim());
+	if (typeof value !== 'string' || empty) {
 		throw inputError(
 			context,
-			`Item ${itemIndex}: "${label}" is ${value === '' ? 'empty' : `${describe(value)}, not text`}`,
+			`Item ${itemIndex}: "${label}" is ${empty ? 'empty' : `${describe(value)}, not text`}`,
 			hint,
 			itemIndex,
 		);
