@@ -432,10 +432,10 @@ function printSummary(results, { target, runDir, editor }) {
 				`    ${u.name.padEnd(16)} ${formatBytes(u.size).padStart(9)}  ${String(u.mime_type).padEnd(16)} → ${bold(u.asset_id ?? '?')} ${dim(`(${u.upload_method})`)}`,
 			);
 		}
-		if (s?.video) {
-			const v = s.video;
+		for (const v of s?.videos ?? (s?.video ? [s.video] : [])) {
+			const id = v.video_id ?? v.video_translation_id ?? v.lipsync_id;
 			console.log(
-				`    video ${bold(v.video_id ?? '?')} ${v.status}${v.duration ? `, ${v.duration} s` : ''} (session ${v.session_id})`,
+				`    video ${bold(id ?? '?')} ${v.status}${v.duration ? `, ${v.duration} s` : ''}${v.session_id ? ` (session ${v.session_id})` : ''}`,
 			);
 			console.log(`    video URL:  ${v.video_url}`);
 			console.log(

@@ -1,4 +1,4 @@
-// The four example workflows: how to run each one and what must be true afterwards. Used by the
+// The example workflows: how to run each one and what must be true afterwards. Used by the
 // demo (readable summary) and by test:e2e (assertions) alike.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -117,15 +117,16 @@ async function checkUpload(c, item, { file, method, sandbox, state, storageJourn
 async function checkVideo(
 	c,
 	item,
-	{ sandbox, state, expectedAssetIds, outputDir, targetIsSandbox },
+	{ sandbox, state, expectedAssetIds, outputDir, targetIsSandbox, idField = 'video_id' },
 ) {
 	const j = item?.json ?? {};
+	const id = j[idField];
 	c.ok(
 		j.status === 'completed',
 		`video status completed`,
 		`${j.status}${j.failure_message ? `: ${j.failure_message}` : ''}`,
 	);
-	c.ok(typeof j.video_id === 'string' && j.video_id, 'video_id present', j.video_id);
+	c.ok(typeof id === 'string' && id, `${idField} present`, id);
 	c.ok(
 		typeof j.video_url === 'string' && /^https?:\/\//.test(j.video_url),
 		'video_url present',
@@ -137,8 +138,8 @@ async function checkVideo(
 		'downloaded video in binary field "data" (video/mp4)',
 		bin?.mimeType,
 	);
-	const saved = j.video_id
-		? path.join(outputDir, readdirSync(outputDir).find((f) => f.includes(j.video_id)) ?? '')
+	const saved = id
+		? path.join(outputDir, readdirSync(outputDir).find((f) => f.includes(id)) ?? '')
 		: '';
 	const savedOk = saved && existsSync(saved) && statSync(saved).isFile();
 	c.ok(savedOk, `MP4 written to ${outputDir}`, saved);
@@ -177,6 +178,7 @@ async function checkVideo(
 	return {
 		session_id: j.session_id,
 		video_id: j.video_id,
+		[idField]: id,
 		status: j.status,
 		video_url: j.video_url,
 		duration: j.duration,
@@ -285,6 +287,99 @@ export const EXAMPLES = [
 					session?.request?.prompt,
 				);
 			}
+			return { checks: c, summary: { uploads, video } };
+		},
+	},
+	{
+		file: '05-photo-avatar-to-video.json',
+		title: 'Photo → photo avatar → avatar video (HeyGen node)',
+		async verify({ run, files, sandbox, outputDir, targetIsSandbox }) {
+			const c = new Checks(this.title);
+			const uploadsOut = nodeItems(run, 'Upload to HeyGen') ?? [];
+			const state = sandbox ? await sandbox.state() : null;
+			const uploads = await checkUploads(c, uploadsOut, [files.image], { sandbox, state });
+			const [avatar] = nodeItems(run, 'Create the photo avatar') ?? [];
+			c.ok(avatar?.json?.status === 'completed', 'photo avatar completed', avatar?.json?.status);
+			c.ok(
+				typeof avatar?.json?.avatar_id === 'string' && avatar?.json?.avatar_group_id,
+				'avatar_id and avatar_group_id present',
+				`${avatar?.json?.avatar_id} ${avatar?.json?.avatar_group_id}`,
+			);
+			const videoItems = nodeItems(run, 'Create the avatar video') ?? [];
+			c.ok(videoItems.length === 1, 'one avatar video', videoItems.length);
+			const video = await checkVideo(c, videoItems[0], {
+				sandbox,
+				state,
+				outputDir,
+				targetIsSandbox,
+			});
+			if (sandbox) {
+				const journal = await sandbox.journal('api');
+				const create = journal.find((e) => e.method === 'POST' && e.path === '/v3/videos');
+				c.ok(
+					create && create.headers['idempotency-key'],
+					'POST /v3/videos carried an Idempotency-Key',
+					create?.headers['idempotency-key'],
+				);
+			}
+			return { checks: c, summary: { uploads, avatar: avatar?.json?.avatar_id, video } };
+		},
+	},
+	{
+		file: '06-translate-video.json',
+		title: 'Video → translated into two languages (HeyGen node)',
+		async verify({ run, files, sandbox, outputDir, targetIsSandbox }) {
+			const c = new Checks(this.title);
+			const uploadsOut = nodeItems(run, 'Upload to HeyGen') ?? [];
+			const state = sandbox ? await sandbox.state() : null;
+			const uploads = await checkUploads(c, uploadsOut, [files.clip], { sandbox, state });
+			const items = nodeItems(run, 'Translate the video') ?? [];
+			const languages = items.map((i) => i.json?.output_language);
+			c.ok(
+				JSON.stringify(languages) === JSON.stringify(['Spanish (Spain)', 'French (France)']),
+				'one item per language, in the order asked',
+				JSON.stringify(languages),
+			);
+			const videos = [];
+			for (const item of items) {
+				videos.push(
+					await checkVideo(c, item, {
+						sandbox,
+						state,
+						outputDir,
+						targetIsSandbox,
+						idField: 'video_translation_id',
+					}),
+				);
+			}
+			return { checks: c, summary: { uploads, videos } };
+		},
+	},
+	{
+		file: '07-lipsync-voice-over.json',
+		title: 'Video + voice-over → lipsync (HeyGen node)',
+		async verify({ run, files, sandbox, outputDir, targetIsSandbox }) {
+			const c = new Checks(this.title);
+			const state = sandbox ? await sandbox.state() : null;
+			const uploads = [
+				...(await checkUploads(c, nodeItems(run, 'Upload the video') ?? [], [files.clip], {
+					sandbox,
+					state,
+				})),
+				...(await checkUploads(c, nodeItems(run, 'Upload the voice-over') ?? [], [files.audio], {
+					sandbox,
+					state,
+				})),
+			];
+			const items = nodeItems(run, 'Lipsync') ?? [];
+			c.ok(items.length === 1, 'one lipsync', items.length);
+			const video = await checkVideo(c, items[0], {
+				sandbox,
+				state,
+				outputDir,
+				targetIsSandbox,
+				idField: 'lipsync_id',
+			});
 			return { checks: c, summary: { uploads, video } };
 		},
 	},

@@ -12,8 +12,12 @@ import {
 import path from 'node:path';
 import zlib from 'node:zlib';
 
+import { ROOT } from './util.mjs';
+
 /** Where the example workflows read (and write) files; see examples/README section in README.md. */
 export const DEMO_DIR = '/tmp/heygen-demo';
+
+const SAMPLE_CLIP = path.join(ROOT, 'test', 'sandbox', 'fixtures', 'sample.mp4');
 
 export const LARGE_VIDEO_BYTES = 40 * 1024 * 1024; // 41,943,040 bytes: over Upload's 32 MB limit
 
@@ -156,6 +160,8 @@ export function prepareDemoFiles(dir = DEMO_DIR, { largeVideoFrom } = {}) {
 		pdf: path.join(dir, 'brief.pdf'),
 		audio: path.join(dir, 'voiceover.wav'),
 		largeVideo: path.join(dir, 'large-video.mp4'),
+		// a real, playable 2 s MP4 (the sandbox's own sample) for examples 6 and 7
+		clip: path.join(dir, 'clip.mp4'),
 		inboxImage: path.join(dir, 'inbox', 'slide.png'),
 		inboxPdf: path.join(dir, 'inbox', 'notes.pdf'),
 		output: path.join(dir, 'output'),
@@ -163,6 +169,7 @@ export function prepareDemoFiles(dir = DEMO_DIR, { largeVideoFrom } = {}) {
 	writeFileSync(files.image, makePng());
 	writeFileSync(files.pdf, makePdf());
 	writeFileSync(files.audio, makeWav());
+	copyFileSync(SAMPLE_CLIP, files.clip);
 	if (largeVideoFrom) copyFileSync(largeVideoFrom, files.largeVideo);
 	else writeLargeMp4(files.largeVideo);
 	writeFileSync(files.inboxImage, makePng(640, 360));
