@@ -99,8 +99,8 @@ describe('Assets → Video Agent chain', () => {
 			expect(item.json).toMatchObject({
 				status: 'completed',
 				video_id: session.video_id,
-				video_url: expect.stringMatching(/\/videos\/\w+\.mp4$/),
-				thumbnail_url: expect.stringMatching(/\.jpg$/),
+				video_url: expect.stringMatching(/\/videos\/\w+\.mp4\?expires=\d+&signature=\w+$/),
+				thumbnail_url: expect.stringMatching(/\.jpg\?expires=/),
 				duration: 2,
 				video_page_url: expect.stringContaining(session.video_id!),
 			});
@@ -728,7 +728,8 @@ describe('get, getVideo, sendMessage, stop', () => {
 			video_id: created.json.video_id,
 			id: created.json.video_id,
 			status: 'completed',
-			video_url: created.json.video_url,
+			// a fresh presigned URL for the same file
+			video_url: expect.stringContaining(`/videos/${created.json.video_id as string}.mp4?expires=`),
 		});
 		expect((await readBinary(video.binary!.data)).equals(SAMPLE_MP4)).toBe(true);
 		expect(video.binary!.data.mimeType).toBe('video/mp4');
