@@ -78,7 +78,11 @@ describe('POST /v3/videos', () => {
 			return d.status === 'completed' ? d : undefined;
 		});
 		expect(seen.has('processing')).toBe(true);
-		expect(data).toMatchObject({ id, title: 'Hi', video_url: `${sb.storageUrl}/videos/${id}.mp4` });
+		expect(data).toMatchObject({
+			id,
+			title: 'Hi',
+			video_url: expect.stringContaining(`${sb.storageUrl}/videos/${id}.mp4?expires=`),
+		});
 		const mp4 = await request(data.video_url);
 		expect(Buffer.from(await mp4.body.arrayBuffer()).equals(MP4)).toBe(true);
 	});
@@ -319,7 +323,7 @@ describe('lipsyncs', () => {
 		expect(data).toMatchObject({
 			id,
 			status: 'completed',
-			video_url: `${sb.storageUrl}/videos/${id}.mp4`,
+			video_url: expect.stringContaining(`${sb.storageUrl}/videos/${id}.mp4?expires=`),
 		});
 		expectError(
 			await api(sb, 'POST', '/v3/lipsyncs', {
@@ -484,7 +488,9 @@ describe('callbacks', () => {
 					event_type: 'avatar_video.success',
 					event_data: {
 						video_id: v.json.data.video_id,
-						url: `${sb.storageUrl}/videos/${v.json.data.video_id}.mp4`,
+						url: expect.stringContaining(
+							`${sb.storageUrl}/videos/${v.json.data.video_id}.mp4?expires=`,
+						),
 						callback_id: 'v1',
 					},
 				},

@@ -101,7 +101,9 @@ describe('avatar + video', () => {
 			video_id: expect.any(String),
 			status: 'completed',
 			title: 'Hello',
-			video_url: `${sandbox.storageUrl}/videos/${video.json.video_id as string}.mp4`,
+			video_url: expect.stringContaining(
+				`${sandbox.storageUrl}/videos/${video.json.video_id as string}.mp4?expires=`,
+			),
 		});
 		expect((await readBinary(video.binary!.data)).equals(SAMPLE_MP4)).toBe(true);
 		expect(video.binary!.data.mimeType).toBe('video/mp4');

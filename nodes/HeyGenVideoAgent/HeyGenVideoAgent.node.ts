@@ -43,7 +43,10 @@ export class HeyGenVideoAgent implements INodeType {
 		name: 'heyGenVideoAgent',
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Create outputs a video not finished within Max Wait (with its ids) instead of failing
+		// the item; version 1 keeps failing it unless "When Max Wait Is Reached" says otherwise.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ { create: "Create Video", get: "Get Session", getVideo: "Get Video", sendMessage: "Send Message", stop: "Stop Session" }[$parameter["operation"]] }}',
 		description: "Turn a prompt and your uploaded files into a video with HeyGen's Video Agent",

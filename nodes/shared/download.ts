@@ -92,23 +92,47 @@ export async function downloadToBinary(
 			await sleep(retryDelayMs(attempt, response.headers?.['retry-after']), signal);
 			continue;
 		}
-		const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-		throw heyGenApiError(
-			this,
-			download.what,
-			status,
-			{
-				error: {
-					code: s3Code ?? `download_${status}`,
-					message:
-						status === 403 && /expired/i.test(text)
-							? 'the download URL has expired; run "Get Video" again for a fresh one'
-							: `the file host ${url.host} refused the download`,
-				},
-			},
-			download.itemIndex,
-		);
+		throw downloadError(this, download, url.host, status, text);
 	}
+}
+
+/** Code of the error for a download URL the file host says has expired. */
+const EXPIRED_CODE = 'download_url_expired';
+
+/** Whether a download failed because its presigned URL expired (a fresh read gives a new one). */
+export function isExpiredDownload(error: unknown): boolean {
+	return (error as { errorResponse?: { code?: unknown } })?.errorResponse?.code === EXPIRED_CODE;
+}
+
+function downloadError(
+	context: IExecuteFunctions,
+	download: Download,
+	host: string,
+	status: number,
+	text: string,
+) {
+	const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+	const expired = status === 403 && /expired/i.test(text);
+	const error = heyGenApiError(
+		context,
+		download.what,
+		status,
+		{
+			error: {
+				code: expired ? EXPIRED_CODE : (s3Code ?? `download_${status}`),
+				message: expired
+					? 'the download URL has expired'
+					: `the file host ${host} refused the download`,
+			},
+		},
+		download.itemIndex,
+	);
+	// The API's hints (key, permissions) do not apply: the file host never sees the API key.
+	if (status === 400 || status === 403 || status === 404) {
+		error.description =
+			'The file host checks the signed download URL (unchanged and not expired); the API key is never sent there. Get a fresh URL with the "Get Video" operation (video_id in this item) and download again.';
+	}
+	return error;
 }
 
 async function bodyText(

@@ -3,10 +3,12 @@ import {
 	NodeOperationError,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Every context that calls HeyGen: running a node, filling a list, answering a callback. */
+export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 /** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
 export interface HeyGenErrorBody {

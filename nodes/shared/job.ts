@@ -39,7 +39,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { downloadToBinary } from './download';
+import { downloadToBinary, isExpiredDownload } from './download';
 import { asNodeError, isTransientFailure, type HeyGenContext } from './errors';
 import type { OutputItem } from './items';
 import { dataOf, heyGenApiRequest } from './transport';
@@ -106,6 +106,8 @@ export interface JobKind {
 	/** file name of the downloaded result, e.g. `heygen-<id>.mp4` */
 	fileName(job: Job): string;
 	mimeType: string;
+	/** how to look at an unfinished job later, e.g. 'with the "Get Video" operation (video_id)' */
+	readLater?: string;
 }
 
 // ---- simple kinds: one GET per job ---------------------------------------------------------------
@@ -130,6 +132,8 @@ export interface SimpleJobSpec {
 	mimeType?: string;
 	/** default `mp4` */
 	extension?: string;
+	/** see JobKind.readLater */
+	readLater?: string;
 }
 
 export function simpleJobKind(spec: SimpleJobSpec): JobKind {
@@ -158,6 +162,7 @@ export function simpleJobKind(spec: SimpleJobSpec): JobKind {
 		createPath: spec.createPath,
 		idempotentCreate: spec.idempotentCreate,
 		mimeType: spec.mimeType ?? 'video/mp4',
+		readLater: spec.readLater,
 		jobsFromCreate: (data) =>
 			spec.jobIds(data).map((id) => ({
 				ids: { [spec.idField]: id },
@@ -347,13 +352,19 @@ export async function createJobs(
 
 // ---- wait -----------------------------------------------------------------------------------------
 
-/** How a wait ended. `timed_out` and `read_failed` leave the job running at HeyGen. */
-export type JobEnding = 'completed' | 'failed' | 'needs_action' | 'timed_out' | 'read_failed';
+/**
+ * How a job's part in this run ended. `created`: not waited for (the create answer as it is);
+ * `timed_out` and `read_failed` leave the job running at HeyGen.
+ */
+export type JobEnding =
+	'created' | 'completed' | 'failed' | 'needs_action' | 'timed_out' | 'read_failed';
 
 export interface JobResult {
 	ending: JobEnding;
 	job: Job;
-	/** why the wait ended without a final state (timeout, or the read error that ended it) */
+	/** for `timed_out` / `read_failed`: what happened, e.g. 'did not finish within 60 s ("Max Wait")' */
+	summary?: string;
+	/** for `timed_out` / `read_failed`: why, and what to do (output as `wait_note`) */
 	note?: string;
 }
 
@@ -398,7 +409,12 @@ export async function waitForJob(
 		} catch (error) {
 			if (signal?.aborted) throw asNodeError(context, error, itemIndex);
 			if (!isTransientFailure(error)) {
-				return { ending: 'read_failed', job, note: readFailedNote(kind, error as Error) };
+				return {
+					ending: 'read_failed',
+					job,
+					summary: 'could not be read any more',
+					note: readFailedNote(kind, error as Error),
+				};
 			}
 			failuresInARow++;
 			lastFailure = error as Error;
@@ -411,7 +427,8 @@ export async function waitForJob(
 			return {
 				ending: 'timed_out',
 				job,
-				note: timedOutNote(kind, job, settings.maxWaitMs, lastFailure),
+				summary: `did not finish within ${settings.maxWaitMs / 1000} s ("Max Wait")`,
+				note: timedOutNote(kind, job, lastFailure),
 			};
 		}
 		const pause =
@@ -422,12 +439,12 @@ export async function waitForJob(
 	}
 }
 
-function timedOutNote(kind: JobKind, job: Job, maxWaitMs: number, lastFailure?: Error): string {
-	return `Not finished within Max Wait (${Math.round(maxWaitMs / 1000)} s); the ${kind.label} was ${job.snapshot.status} at the last read${lastFailure ? ` (the newest reads failed: ${lastFailure.message})` : ''}. Nothing was cancelled: HeyGen keeps working on it. Read it later with its id, or raise Max Wait.`;
+function timedOutNote(kind: JobKind, job: Job, lastFailure?: Error): string {
+	return `Not finished within Max Wait; the ${kind.label} was ${job.snapshot.status} at the last read${lastFailure ? ` (the newest reads failed: ${lastFailure.message})` : ''}. Nothing was cancelled: HeyGen keeps working on it. Check it later ${kind.readLater ?? 'with its id'}, or raise "Max Wait".`;
 }
 
 function readFailedNote(kind: JobKind, error: Error): string {
-	return `Stopped waiting: reading the ${kind.label} failed (${error.message}). Nothing was cancelled: HeyGen keeps working on it. Read it later with its id.`;
+	return `Stopped waiting: reading the ${kind.label} failed (${error.message}). Nothing was cancelled: HeyGen keeps working on it. Check it later ${kind.readLater ?? 'with its id'}.`;
 }
 
 // ---- result ---------------------------------------------------------------------------------------
@@ -478,7 +495,7 @@ export async function jobOutput(
 		if (settings.errorIfUnfinished) {
 			throw new JobError(
 				context,
-				`Item ${settings.itemIndex}: the ${kind.label} did not finish (${describeIds(job.ids)})`,
+				`Item ${settings.itemIndex}: the ${kind.label} ${result.summary ?? 'did not finish'} (${describeIds(job.ids)})`,
 				result.note ?? '',
 				settings.itemIndex,
 				json,
@@ -487,7 +504,10 @@ export async function jobOutput(
 		return { json };
 	}
 	if (result.ending !== 'completed' || !settings.downloadField) return { json };
-	const binary = await downloadResult(context, kind, job, settings);
+	const binary = await downloadJobResult(context, kind, job, {
+		...settings,
+		downloadField: settings.downloadField,
+	});
 	if (binary instanceof Error) {
 		json.status = job.snapshot.status;
 		json.download_error = binary.message;
@@ -503,33 +523,47 @@ function describeIds(ids: IDataObject): string {
 		.join(', ');
 }
 
-/** The result file as binary data, or the error that kept it from being downloaded. */
-async function downloadResult(
+/**
+ * The result file as binary data, or the error that kept it from being downloaded (the caller
+ * outputs it as `download_error`). An expired URL is replaced once by a fresh one from a new read.
+ */
+export async function downloadJobResult(
 	context: IExecuteFunctions,
 	kind: JobKind,
 	job: Job,
-	settings: OutputSettings,
+	settings: OutputSettings & { downloadField: string },
 ): Promise<IBinaryKeyData | Error> {
 	const what = `Download of ${kind.label} ${describeIds(job.ids)}`;
-	if (!job.snapshot.downloadUrl) {
-		return new Error(
-			`${what} failed: HeyGen gave no download URL. Read it again in a minute (Get Video) for one.`,
-		);
-	}
-	try {
-		const binary = await downloadToBinary.call(context, {
-			url: job.snapshot.downloadUrl,
-			fileName: kind.fileName(job),
-			mimeType: kind.mimeType,
-			what,
-			itemIndex: settings.itemIndex,
-			timeoutMs: settings.timeoutMs,
-		});
-		return { [settings.downloadField!]: binary };
-	} catch (error) {
-		if (context.getExecutionCancelSignal()?.aborted)
-			throw asNodeError(context, error, settings.itemIndex);
-		const { message, description } = error as { message: string; description?: string };
-		return new Error([message, description].filter(Boolean).join('. '));
+	for (let attempt = 1; ; attempt++) {
+		const url = job.snapshot.downloadUrl;
+		if (!url) {
+			return new Error(
+				`${what} failed: HeyGen gave no download URL. Read the video again in a minute (Get Video) for one.`,
+			);
+		}
+		try {
+			const binary = await downloadToBinary.call(context, {
+				url,
+				fileName: kind.fileName(job),
+				mimeType: kind.mimeType,
+				what,
+				itemIndex: settings.itemIndex,
+				timeoutMs: settings.timeoutMs,
+			});
+			return { [settings.downloadField]: binary };
+		} catch (error) {
+			if (context.getExecutionCancelSignal()?.aborted)
+				throw asNodeError(context, error, settings.itemIndex);
+			if (attempt === 1 && isExpiredDownload(error)) {
+				try {
+					job.snapshot = await kind.read(context, job, settings);
+					continue;
+				} catch {
+					// keep the download error: it says what to do
+				}
+			}
+			const { message, description } = error as { message: string; description?: string };
+			return new Error([message, description].filter(Boolean).join('. '));
+		}
 	}
 }

@@ -12,7 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import { getBaseUrl } from './transport';
+import { getBaseUrl, isLoopbackHost } from './transport';
 
 /** HeyGen ids are opaque but URL-safe; anything else is a mapping mistake upstream. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
@@ -130,8 +130,6 @@ export function toItemError(context: IExecuteFunctions, error: unknown, itemInde
 	});
 }
 
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
-
 /** The callback URL must be HTTPS; plain http only on loopback against a loopback API (the sandbox). */
 async function callbackUrl(
 	context: IExecuteFunctions,
@@ -147,9 +145,9 @@ async function callbackUrl(
 		url = undefined;
 	}
 	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)) {
+	if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) {
 		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (LOOPBACK_HOST.test(api.hostname)) return url.href;
+		if (isLoopbackHost(api.hostname)) return url.href;
 	}
 	throw inputError(
 		context,

@@ -58,6 +58,11 @@ function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
+/** 127.x.x.x, localhost or [::1]: the only hosts plain http is allowed to (the local sandbox). */
+export function isLoopbackHost(hostname: string): boolean {
+	return LOOPBACK_HOST.test(hostname);
+}
+
 /** The credential's base URL, validated: https, or plain http only on loopback. */
 export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Promise<string> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
@@ -74,7 +79,7 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 		);
 	}
 	const secure =
-		url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+		url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 	if (!secure) {
 		throw inputError(
 			context,

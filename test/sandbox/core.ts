@@ -46,6 +46,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		apiKey: o.apiKey ?? 'sandbox-api-key',
 		maxBytes: o.maxBytes ?? 209_715_200,
 		uploadExpiresInSeconds: o.uploadExpiresInSeconds ?? 3600,
+		videoUrlExpiresInSeconds: o.videoUrlExpiresInSeconds ?? 3600,
 		latencyMs: o.latencyMs ?? 0,
 		maxActiveVideoJobs: o.maxActiveVideoJobs ?? 10,
 		completeLagCalls: o.completeLagCalls ?? 0,

@@ -9,6 +9,7 @@
  */
 import { ApiError, type Core, hexId, nowSeconds } from './core';
 import type { AssetRecord, VideoRecord } from './types';
+import { checkCallbackUrl, signedVideoUrl } from './videoUrls';
 
 export function bad(param: string | null, message: string, code = 'invalid_parameter'): ApiError {
 	return new ApiError(400, code, message, param);
@@ -69,14 +70,9 @@ export function optionalObject(body: Body, key: string, param = key): Body | und
 	return v as Body;
 }
 
-/** `callback_url` must be http(s); `callback_id` only together with it. */
-export function checkCallback(body: Body): void {
-	if (
-		body.callback_url !== undefined &&
-		body.callback_url !== null &&
-		!isHttpUrl(body.callback_url)
-	)
-		throw bad('callback_url', "'callback_url' must be an http(s) URL.");
+/** `callback_url` as videoUrls.ts says (https); `callback_id` only together with it. */
+export function checkCallback(core: Core, body: Body): void {
+	checkCallbackUrl(core, body.callback_url);
 	optionalString(body, 'callback_id');
 	if (typeof body.callback_id === 'string' && typeof body.callback_url !== 'string')
 		throw bad('callback_id', "'callback_id' requires 'callback_url'.");
@@ -225,8 +221,9 @@ export function remember<T>(jobs: WeakMap<Core, Map<string, T>>, core: Core, id:
 	map.set(id, job);
 }
 
+/** The presigned URL of a completed job's MP4 (videoUrls.ts), null before. */
 export function videoUrl(core: Core, video: VideoRecord): string | null {
-	return video.status === 'completed' ? `${core.storageUrl}/videos/${video.id}.mp4` : null;
+	return video.status === 'completed' ? signedVideoUrl(core, `${video.id}.mp4`) : null;
 }
 
 /** Sends `event_type` + `event_data` to the request's callback_url, if it has one. */

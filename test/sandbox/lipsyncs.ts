@@ -72,7 +72,7 @@ async function createLipsync(core: Core, ctx: Ctx): Promise<Result> {
 			optionalBool(body, key);
 		optionalString(body, 'folder_id');
 		optionalString(body, 'title');
-		checkCallback(body);
+		checkCallback(core, body);
 		const video = startRender(
 			core,
 			String(body.title ?? 'Lipsync'),

@@ -148,7 +148,7 @@ async function createTranslation(core: Core, ctx: Ctx): Promise<Result> {
 				['use_stock_voice', 'preferred_stock_voice_ids'],
 				'stock_voice_config.',
 			);
-		checkCallback(body);
+		checkCallback(core, body);
 		const fail = failHook(body.title, hookText);
 		const ids = languages.map((language) => {
 			const video = startRender(

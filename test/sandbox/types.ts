@@ -22,6 +22,8 @@ export interface SandboxOptions {
 	maxBytes?: number;
 	/** Direct-upload URL lifetime, default 3600. */
 	uploadExpiresInSeconds?: number;
+	/** Lifetime of a finished video's presigned URLs, default 3600; 0 = expired when issued. */
+	videoUrlExpiresInSeconds?: number;
 	/** Added before answering every API-origin request (not the storage origin, not `/__sandbox`). */
 	latencyMs?: number;
 	/** Default 10; a new job above it → 429 rate_limit_exceeded + Retry-After. */

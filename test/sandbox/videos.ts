@@ -138,7 +138,7 @@ function checkLayout(core: Core, body: Body): void {
 	}
 	const watermark = optionalObject(body, 'watermark');
 	if (watermark) checkAssetInput(core, watermark.image, 'watermark.image', 'image', true);
-	checkCallback(body);
+	checkCallback(core, body);
 }
 
 async function createVideo(core: Core, ctx: Ctx): Promise<Result> {

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
-import { describe, ID_PATTERN, locator } from '../../shared/parameters';
+import { describe, ID_PATTERN, locator, locatorValue } from '../../shared/parameters';
 
 export { enumValue, ID_PATTERN, locatorValue, toItemError } from '../../shared/parameters';
 
@@ -23,6 +23,7 @@ export interface VideoAgentOptions {
 	fileUrls?: unknown;
 	incognitoMode?: boolean;
 	inputBinaryFields?: unknown;
+	maxWaitAction?: 'output' | 'error';
 	maxWaitSeconds?: number;
 	mode?: unknown;
 	orientation?: unknown;
@@ -40,8 +41,6 @@ export const MAX_VIDEO_CONCURRENCY = 10;
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
 export const DEFAULT_MAX_WAIT_SECONDS = 1800;
-/** Expressions can go below the UI minimum; never poll in a tight loop. */
-export const MIN_POLL_INTERVAL_MS = 100;
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): VideoAgentOptions {
 	const options = context.getNodeParameter('options', itemIndex, {});
@@ -121,6 +120,23 @@ export function readText(
 		);
 	}
 	return value;
+}
+
+/** Common fields of create and send-message bodies, from the options. */
+export function personaFields(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: VideoAgentOptions,
+): IDataObject {
+	const body: IDataObject = {};
+	const avatar = locatorValue(context, itemIndex, options.avatarId, 'Avatar');
+	const voice = locatorValue(context, itemIndex, options.voiceId, 'Voice');
+	const brandKit = locatorValue(context, itemIndex, options.brandKitId, 'Brand Kit');
+	if (avatar) body.avatar_id = avatar;
+	if (voice) body.voice_id = voice;
+	if (brandKit) body.brand_kit_id = brandKit;
+	if (options.autoProceed !== undefined) body.auto_proceed = options.autoProceed === true;
+	return body;
 }
 
 /** "Put Output File in Field" for the downloaded video. */

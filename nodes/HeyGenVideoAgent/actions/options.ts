@@ -69,7 +69,30 @@ const entries: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_MAX_WAIT_SECONDS,
 		description:
-			'How long to wait for the video before failing the item. HeyGen keeps working on it either way; check later with Get Session.',
+			'How long to wait for the video. Then the item is output with its IDs and last known status (or fails, see When Max Wait Is Reached); HeyGen keeps working on it either way.',
+		displayOptions: { show: { '/operation': ['create'], '/waitForCompletion': [true] } },
+	},
+	{
+		displayName: 'When Max Wait Is Reached',
+		name: 'maxWaitAction',
+		type: 'options',
+		options: [
+			{
+				name: 'Output the Item With Its Status',
+				value: 'output',
+				description:
+					'Pass the session on with session_id, video_id, its last status, finished: false and a wait_note',
+			},
+			{
+				name: 'Fail the Item',
+				value: 'error',
+				description:
+					'An error (with session_id and video_id in it); with Continue On Fail an error item that keeps the IDs',
+			},
+		],
+		// Unset: version 1 fails the item (its released behaviour), version 2 outputs it.
+		default: 'output',
+		description: 'What to do with a video that is not finished within Max Wait',
 		displayOptions: { show: { '/operation': ['create'], '/waitForCompletion': [true] } },
 	},
 	{
