@@ -170,10 +170,7 @@ export async function heyGenApiRequest(
 		const requestId = headerValue(response.headers, 'x-request-id');
 		// A re-sent request whose first copy HeyGen is still processing: wait for it to finish, then
 		// the same key replays the first answer (heygen-api.md §1.7).
-		if (
-			isRequestInProgress(status, body, request) &&
-			inProgressWaits < MAX_IN_PROGRESS_WAITS
-		) {
+		if (isRequestInProgress(status, body, request) && inProgressWaits < MAX_IN_PROGRESS_WAITS) {
 			inProgressWaits++;
 			await sleep(
 				retryDelayMs(inProgressWaits, headerValue(response.headers, 'retry-after')),
