@@ -37,12 +37,15 @@ import {
 	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { downloadToBinary, isExpiredDownload } from './download';
 import { asNodeError, isTransientFailure, type HeyGenContext } from './errors';
 import type { OutputItem } from './items';
-import { dataOf, heyGenApiRequest } from './transport';
+import { dataOf, getBaseUrl, heyGenApiRequest, isLoopbackHost } from './transport';
 
 /** Where a job stands, whatever words its endpoint uses. */
 export type JobPhase = 'running' | 'completed' | 'failed' | 'needs_action';
@@ -566,4 +569,180 @@ export async function downloadJobResult(
 			return new Error([message, description].filter(Boolean).join('. '));
 		}
 	}
+}
+
+// ---- callback wait: the execution waits without holding a worker ---------------------------------
+//
+// n8n's engine rules (shared/n8n-wait-and-webhooks.md §B.1) shape this design:
+// - One resume per execution. Every job of the node sends the same `callback_url`: this
+//   execution's resume URL. `webhook()` re-reads every job from HeyGen (the callback body is never
+//   trusted) and resumes only when all have finished; until then it answers 200 and keeps waiting.
+// - `webhook()` cannot see what `execute()` returned, only the node's input. At Max Wait n8n passes
+//   that input on without running the node. So before waiting, the node writes each job's ids and
+//   status into its input items: that is what `webhook()` re-reads, and what Max Wait passes on.
+//   (The items are the previous node's output objects, so its output shows the ids too.)
+// - The execution, and so the ids, live in n8n's database: a restart or another process (queue
+//   mode: webhook() runs on main) changes nothing.
+
+/** Written into a waiting item: what n8n passes on at Max Wait. */
+export const CALLBACK_WAIT_NOTE =
+	"Waiting for HeyGen's callback. If this item is passed on as it is, Max Wait was reached first: HeyGen keeps working on the job; read it later with its id.";
+
+/**
+ * The URL HeyGen must call to resume this execution: n8n's `$execution.resumeUrl` (it carries the
+ * resume token). HTTPS, so HeyGen can reach it from the internet; plain http only on loopback while
+ * the API is on loopback too (the local sandbox).
+ */
+export async function resumeCallbackUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<string> {
+	const raw = context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex);
+	let url: URL | undefined;
+	try {
+		url = typeof raw === 'string' ? new URL(raw) : undefined;
+	} catch {
+		url = undefined;
+	}
+	if (url?.protocol === 'https:') return url.href;
+	if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) {
+		const api = new URL(await getBaseUrl(context, itemIndex));
+		if (isLoopbackHost(api.hostname)) return url.href;
+	}
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: "Wait Method: Callback" needs a public HTTPS address of this n8n, but its resume URL is ${url ? `"${url.origin}"` : 'not a URL'}`,
+		{
+			description:
+				'HeyGen must reach n8n from the internet: set the WEBHOOK_URL environment variable of n8n to its public https:// address (e.g. https://n8n.example.com/), or use "Wait Method: Poll".',
+			itemIndex,
+		},
+	);
+}
+
+/** One item's part of a callback wait: its job's output so far, or the error of its create. */
+export interface WaitingItem {
+	itemIndex: number;
+	json: IDataObject;
+}
+
+/**
+ * Writes the ids and status of each item's job into the node's input items, then puts the
+ * execution to wait until `maxWaitMs` from now. The caller returns the input items afterwards.
+ */
+export async function waitForCallbacks(
+	context: IExecuteFunctions,
+	waiting: WaitingItem[],
+	maxWaitMs: number,
+): Promise<INodeExecutionData[]> {
+	const input = context.getInputData();
+	for (const { itemIndex, json } of waiting) {
+		const item = input[itemIndex];
+		if (!item) continue;
+		// In place: n8n keeps these very objects as the input of the waiting node.
+		Object.assign(item.json, json);
+		if (json.error === undefined) {
+			item.json.finished = false;
+			item.json.wait_note = CALLBACK_WAIT_NOTE;
+		}
+	}
+	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
+	return input;
+}
+
+/** How `resumeFromCallback` finds the jobs in the waiting items. */
+export interface CallbackJobs {
+	kind: JobKind;
+	/** the id fields of a job in an item, e.g. `['session_id', 'video_id']`; the first must be set */
+	idFields: readonly string[];
+}
+
+/**
+ * The node's `webhook()` for a callback wait. Re-reads every job written into the waiting items;
+ * while any is still running (or a read fails for now) it answers 200 and the execution keeps
+ * waiting; once all have finished it resumes the execution with one output item per job (paired
+ * to every item that shares it) and the error items of creates that failed.
+ */
+export async function resumeFromCallback(
+	context: IWebhookFunctions,
+	{ kind, idFields }: CallbackJobs,
+): Promise<IWebhookResponseData> {
+	const items = waitingItems(context);
+	const groups = new Map<string, { job: Job; items: number[] }>();
+	const errors: INodeExecutionData[] = [];
+	items.forEach((json, index) => {
+		const ids: IDataObject = {};
+		for (const field of idFields) ids[field] = json[field] ?? null;
+		const key = String(ids[idFields[0]] ?? '');
+		if (!key) {
+			errors.push({
+				json: pick(json, ['error', 'description', 'httpCode', 'itemIndex']),
+				pairedItem: { item: index },
+			});
+			return;
+		}
+		const group = groups.get(key);
+		if (group) {
+			group.items.push(index);
+			return;
+		}
+		const snapshot: JobSnapshot = {
+			phase: 'running',
+			status: String(json.status ?? 'unknown'),
+			ids,
+			fields: pick(json, ['created_at']),
+		};
+		groups.set(key, { job: { ids: { ...ids }, snapshot }, items: [index] });
+	});
+
+	const outputs: INodeExecutionData[] = [];
+	for (const { job, items: paired } of groups.values()) {
+		let result: JobResult;
+		try {
+			job.snapshot = await kind.read(context, job, { itemIndex: paired[0] });
+			Object.assign(job.ids, job.snapshot.ids);
+		} catch (error) {
+			// Still there tomorrow: keep waiting for the next callback (or Max Wait).
+			if (isTransientFailure(error)) return stillWaiting();
+			result = {
+				ending: 'read_failed',
+				job,
+				note: readFailedNote(kind, error as Error),
+			};
+			outputs.push({ json: unfinishedJson(result), pairedItem: paired.map((item) => ({ item })) });
+			continue;
+		}
+		if (job.snapshot.phase === 'running') return stillWaiting();
+		outputs.push({
+			json: { ...job.ids, status: job.snapshot.status, ...job.snapshot.fields },
+			pairedItem: paired.map((item) => ({ item })),
+		});
+	}
+	return { workflowData: [[...outputs, ...errors]] };
+}
+
+function stillWaiting(): IWebhookResponseData {
+	return { webhookResponse: { received: true, resumed: false } };
+}
+
+function unfinishedJson(result: JobResult): IDataObject {
+	return {
+		...result.job.ids,
+		status: result.job.snapshot.status,
+		...result.job.snapshot.fields,
+		finished: false,
+		wait_note: result.note ?? null,
+	};
+}
+
+/** The waiting node's input items (with the ids `waitForCallbacks` wrote into them). */
+function waitingItems(context: IWebhookFunctions): IDataObject[] {
+	const items = context.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0);
+	return Array.isArray(items) ? (items as IDataObject[]) : [];
+}
+
+function pick(json: IDataObject, keys: readonly string[]): IDataObject {
+	const picked: IDataObject = {};
+	for (const key of keys) if (json[key] !== undefined) picked[key] = json[key];
+	return picked;
 }

@@ -16,6 +16,7 @@ import {
 	connectionError,
 	heyGenApiError,
 	inputError,
+	readErrorEnvelope,
 	type HeyGenContext,
 } from './errors';
 import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
@@ -140,6 +141,7 @@ export async function heyGenApiRequest(
 		disableFollowRedirect: true,
 	};
 
+	let inProgressWaits = 0;
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
@@ -166,6 +168,16 @@ export async function heyGenApiRequest(
 		const status = response.statusCode;
 		const body = parseBody(response.body);
 		const requestId = headerValue(response.headers, 'x-request-id');
+		// A re-sent request whose first copy HeyGen is still processing: wait for it to finish, then
+		// the same key replays the first answer (heygen-api.md §1.7).
+		if (isRequestInProgress(status, body, request) && inProgressWaits < MAX_IN_PROGRESS_WAITS) {
+			inProgressWaits++;
+			await sleep(
+				retryDelayMs(inProgressWaits, headerValue(response.headers, 'retry-after')),
+				signal,
+			);
+			continue;
+		}
 		const retryable =
 			status === 429 ||
 			(request.retry === 'safe' &&
@@ -197,6 +209,16 @@ export async function heyGenApiRequest(
 		}
 		throw heyGenApiError(this, request.what, status, body, request.itemIndex, requestId);
 	}
+}
+
+/** How often a 409 `request_in_progress` is waited out (1 + 2 + 4 + 8 + 16 s at most). */
+export const MAX_IN_PROGRESS_WAITS = 5;
+
+function isRequestInProgress(status: number, body: IDataObject | undefined, request: ApiRequest) {
+	const hasKey = Object.keys(request.headers ?? {}).some(
+		(name) => name.toLowerCase() === 'idempotency-key',
+	);
+	return hasKey && status === 409 && readErrorEnvelope(body)?.code === 'request_in_progress';
 }
 
 function parseBody(body: unknown): IDataObject | undefined {

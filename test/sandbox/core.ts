@@ -604,7 +604,10 @@ export class Core implements Sandbox {
 
 	private async run(ctx: Ctx): Promise<void> {
 		try {
-			if (ctx.origin === 'api' && this.opts.latencyMs > 0) await this.sleep(this.opts.latencyMs);
+			// A request with an Idempotency-Key gets its latency in withIdempotency, after the key is
+			// registered: a copy re-sent meanwhile then meets 409 request_in_progress.
+			if (ctx.origin === 'api' && ctx.req.headers['idempotency-key'] === undefined)
+				await this.latency();
 			if (this.stopped) return;
 			const fault = this.faults.take(ctx.origin, ctx.method, ctx.path);
 			if (fault) return await this.applyFault(ctx, fault);
@@ -820,6 +823,10 @@ export class Core implements Sandbox {
 
 	// ---- idempotency ---------------------------------------------------------------------------------
 
+	private async latency(): Promise<void> {
+		if (this.opts.latencyMs > 0) await this.sleep(this.opts.latencyMs);
+	}
+
 	/** heygen-api.md §1.7: replay 2xx responses for 24 h; 409 request_in_progress while in flight. */
 	async withIdempotency(ctx: Ctx, scope: string, fn: () => Promise<Result>): Promise<Result> {
 		const raw = ctx.req.headers['idempotency-key'];
@@ -848,6 +855,8 @@ export class Core implements Sandbox {
 			);
 		this.idem.set(key, { state: 'in_flight' });
 		try {
+			await this.latency();
+			if (this.stopped) return { status: 503, body: {} };
 			const result = await fn();
 			if (result.status < 300) this.idem.set(key, { state: 'done', result, at: Date.now() });
 			else this.idem.delete(key);

@@ -3,10 +3,22 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
-import { createJobs, JobLedger, jobOutput, waitForJob, type JobResult } from '../../shared/job';
+import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
+import {
+	createJobs,
+	JobLedger,
+	jobOutput,
+	resumeCallbackUrl,
+	resumeFromCallback,
+	waitForCallbacks,
+	waitForJob,
+	type JobResult,
+} from '../../shared/job';
 import { callbackFields } from '../../shared/parameters';
 import {
 	concurrencyOf,
@@ -69,6 +81,28 @@ export const description: INodeProperties[] = [
 			'Whether to wait until the video is completed or failed (or the agent asks for input) before passing the item on. Off: output the new session right away.',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Wait Method',
+		name: 'waitMethod',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'This node asks HeyGen about the progress every Poll Interval',
+			},
+			{
+				name: 'Callback',
+				value: 'callback',
+				description:
+					'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
+			},
+		],
+		default: 'poll',
+		description: 'How to wait for the video',
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
 ];
 
 const MODES = ['generate', 'chat'] as const;
@@ -76,8 +110,11 @@ const ORIENTATIONS = ['landscape', 'portrait'] as const;
 
 /** Whether and how create waits for the video (decided in `chooseWait`, one place). */
 export interface WaitPlan {
-	/** `none`: output the new session at once; `poll`: read it until it is done */
-	method: 'none' | 'poll';
+	/**
+	 * `none`: output the new session at once; `poll`: read it until it is done; `callback`: the
+	 * execution waits for HeyGen's callback (nodes/shared/job.ts, "callback wait")
+	 */
+	method: 'none' | 'poll' | 'callback';
 	intervalMs: number;
 	maxWaitMs: number;
 	/** "not finished within Max Wait" fails the item (with its ids) instead of outputting it */
@@ -106,9 +143,16 @@ export function chooseWait(
 	options: VideoAgentOptions,
 ): WaitPlan {
 	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const callback = wait && context.getNodeParameter('waitMethod', 0, 'poll') === 'callback';
+	if (callback)
+		refuseUnsupportedCallbackWait(context, itemIndex, {
+			...options,
+			downloadFix:
+				'Remove "Download Video" and add a HeyGen Video Agent node with "Get Video" and "Download Video" after this one.',
+		});
 	const action = options.maxWaitAction ?? (context.getNode().typeVersion < 2 ? 'error' : 'output');
 	return {
-		method: wait ? 'poll' : 'none',
+		method: callback ? 'callback' : wait ? 'poll' : 'none',
 		intervalMs: Number(options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
 		maxWaitMs: Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		errorIfUnfinished: action === 'error',
@@ -154,6 +198,7 @@ async function runCreate(
 	const body: IDataObject = { ...plan.body };
 	const files = await buildFiles(plan.files);
 	if (files.length > 0) body.files = files as unknown as IDataObject[];
+	if (wait.method === 'callback') body.callback_url = await resumeCallbackUrl(context, itemIndex);
 
 	const [job] = await createJobs(context, videoAgentJob, body, {
 		itemIndex,
@@ -163,7 +208,7 @@ async function runCreate(
 	});
 	const extra: IDataObject = { files: describeFiles(plan.files) };
 	const result: JobResult =
-		wait.method === 'none'
+		wait.method !== 'poll'
 			? { ending: 'created', job }
 			: await waitForJob(context, videoAgentJob, job, {
 					intervalMs: wait.intervalMs,
@@ -176,7 +221,7 @@ async function runCreate(
 		itemIndex,
 		timeoutMs: timeoutMs(options),
 		downloadField:
-			wait.method !== 'none' && options.downloadVideo ? downloadField(options) : undefined,
+			wait.method === 'poll' && options.downloadVideo ? downloadField(options) : undefined,
 		errorIfUnfinished: wait.errorIfUnfinished,
 	});
 	return [{ ...item, json: { ...item.json, ...extra } }];
@@ -208,7 +253,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const ledger = new JobLedger();
 	const concurrency = concurrencyOf(readOptions(this, 0));
-	return await runUnits(
+	const output = await runUnits(
 		this,
 		units,
 		concurrency,
@@ -218,4 +263,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		},
 		{ annotateFailure: async (error) => await ledger.annotate(this, error) },
 	);
+	const callback = units.find((unit) => !(unit.input instanceof Error))?.input as
+		CreatePlan | undefined;
+	if (callback?.wait.method !== 'callback' || !ledger.describe()) return output;
+	// Every session is created: the execution now waits for HeyGen's callbacks (see job.ts).
+	const waiting = output.flatMap((item) =>
+		(item.pairedItem as Array<{ item: number }>).map(({ item: itemIndex }) => ({
+			itemIndex,
+			json: item.json,
+		})),
+	);
+	return await waitForCallbacks(this, waiting, callback.wait.maxWaitMs);
+}
+
+/** `webhook()` of the node: HeyGen's callback re-reads every session of the waiting execution. */
+export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	return await resumeFromCallback(this, {
+		kind: videoAgentJob,
+		idFields: ['session_id', 'video_id'],
+	});
 }
