@@ -11,7 +11,8 @@ import type {
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY, type OutputItem } from '../../shared/items';
-import type { JobLedger } from '../../shared/job';
+import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
+import type { CallbackJobs, JobLedger } from '../../shared/job';
 import { describe, ID_PATTERN } from '../../shared/parameters';
 import { requestTimeoutOption } from '../../shared/requestTimeout';
 
@@ -19,6 +20,25 @@ export { timeoutMs } from '../../shared/requestTimeout';
 
 /** The `show` of displayOptions. */
 export type Show = NonNullable<IDisplayOptions['show']>;
+
+/** How a create waits: not at all, by polling, or for HeyGen's callback (nodes/shared/job.ts). */
+export type WaitMethod = 'none' | 'poll' | 'callback';
+
+/**
+ * "Wait for Completion" + "Wait Method" of a create, with what a callback wait cannot be combined
+ * with refused before any request. `downloadFix` says how to get the file instead.
+ */
+export function readWaitMethod(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: HeyGenOptions,
+	downloadFix = 'Remove "Download Video" and add a HeyGen node with the Get operation and "Download Video" after this one.',
+): WaitMethod {
+	if (context.getNodeParameter('waitForCompletion', itemIndex, true) === false) return 'none';
+	if (context.getNodeParameter('waitMethod', itemIndex, 'poll') !== 'callback') return 'poll';
+	refuseUnsupportedCallbackWait(context, itemIndex, { ...options, downloadFix });
+	return 'callback';
+}
 
 /** What the router hands every operation's `run`. */
 export interface RunEnv {
@@ -34,6 +54,8 @@ export interface RunEnv {
  */
 export interface Operation<Plan = unknown> {
 	description: INodeProperties[];
+	/** the jobs a callback wait resumes on (creates that offer "Wait Method: Callback") */
+	callbackJobs?: CallbackJobs;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan>;
 	run(this: IExecuteFunctions, plan: Plan, env: RunEnv): Promise<OutputItem[]>;
 }
@@ -242,15 +264,22 @@ export function waitParameters(show: Show, callback = true): INodeProperties[] {
 			displayName: 'Wait Method',
 			name: 'waitMethod',
 			type: 'options',
+			noDataExpression: true,
 			options: [
 				{
 					name: 'Poll',
 					value: 'poll',
-					description: 'The node asks HeyGen about the progress every few seconds',
+					description: 'This node asks HeyGen about the progress every Poll Interval',
+				},
+				{
+					name: 'Callback',
+					value: 'callback',
+					description:
+						'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
 				},
 			],
 			default: 'poll',
-			description: 'How to learn that HeyGen has finished',
+			description: 'How to wait for HeyGen',
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
 		},
 	];

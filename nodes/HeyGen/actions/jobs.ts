@@ -8,6 +8,7 @@ import type { OutputItem } from '../../shared/items';
 import {
 	createJobs,
 	jobOutput,
+	resumeCallbackUrl,
 	simpleJobKind,
 	waitForJob,
 	type Job,
@@ -20,6 +21,7 @@ import {
 	timeoutMs,
 	type HeyGenOptions,
 	type RunEnv,
+	type WaitMethod,
 } from './common';
 
 const VIDEO_RESULT_FIELDS = [
@@ -133,7 +135,7 @@ function withNextStep(kind: JobKind, item: OutputItem, result: JobResult): Outpu
 export interface CreateRun {
 	itemIndex: number;
 	body: IDataObject;
-	wait: boolean;
+	wait: WaitMethod;
 	options: HeyGenOptions;
 	/** output fields known from the request, per job in order (a translation's language) */
 	known?: IDataObject[];
@@ -150,7 +152,10 @@ export async function runCreate(
 	env: RunEnv,
 ): Promise<OutputItem[]> {
 	const { itemIndex, options } = run;
-	const jobs = await createJobs(context, kind, run.body, {
+	const body = { ...run.body };
+	// A callback wait: HeyGen calls this execution's resume URL (job.ts, callback wait).
+	if (run.wait === 'callback') body.callback_url = await resumeCallbackUrl(context, itemIndex);
+	const jobs = await createJobs(context, kind, body, {
 		itemIndex,
 		timeoutMs: timeoutMs(options),
 		ledger: env.ledger,
@@ -158,7 +163,7 @@ export async function runCreate(
 	jobs.forEach((job, index) => Object.assign(job.snapshot.fields, run.known?.[index] ?? {}));
 	const output: OutputItem[] = [];
 	for (const job of jobs) {
-		if (!run.wait) {
+		if (run.wait !== 'poll') {
 			output.push({ json: { ...job.ids, status: job.snapshot.status, ...job.snapshot.fields } });
 			continue;
 		}

@@ -4,14 +4,28 @@
  * "Continue On Fail", becomes that item's error item while the others go on. Then the items run
  * with bounded concurrency; an error that stops the node lists the jobs already created.
  */
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { runUnits, type WorkUnit } from '../../shared/items';
-import { JobLedger } from '../../shared/job';
+import { JobLedger, resumeFromCallback, waitForCallbacks } from '../../shared/job';
 import { toItemError } from '../../shared/parameters';
 import * as asset from './asset/Asset.resource';
 import * as avatar from './avatar/Avatar.resource';
-import { concurrencyOf, readOptions, type Operation, type Resource } from './common';
+import {
+	concurrencyOf,
+	DEFAULT_MAX_WAIT_SECONDS,
+	readOptions,
+	type HeyGenOptions,
+	type Operation,
+	type Resource,
+	type WaitMethod,
+} from './common';
 import * as lipsync from './lipsync/Lipsync.resource';
 import * as video from './video/Video.resource';
 import * as videoTranslation from './videoTranslation/VideoTranslation.resource';
@@ -62,5 +76,29 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		{ annotateFailure: async (error) => await ledger.annotate(this, error) },
 	);
-	return [output];
+	const plan = units.find((unit) => !failed.has(unit.items[0]))?.input as CallbackPlan | undefined;
+	if (plan?.wait !== 'callback' || !ledger.describe()) return [output];
+	// Every job is created: the execution now waits for HeyGen's callbacks (job.ts, callback wait).
+	const waiting = output.flatMap((item) =>
+		(item.pairedItem as Array<{ item: number }>).map(({ item: itemIndex }) => ({
+			itemIndex,
+			json: item.json,
+		})),
+	);
+	const maxWaitMs = Number(plan.options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
+	return [await waitForCallbacks(this, waiting, maxWaitMs)];
+}
+
+/** What the router reads of a create's plan to start a callback wait. */
+interface CallbackPlan {
+	wait?: WaitMethod;
+	options: HeyGenOptions;
+}
+
+/** The node's `webhook()`: HeyGen's callback re-reads every job of the waiting execution. */
+export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const resource = this.getNodeParameter('resource') as Resource;
+	const operation = RESOURCES[resource]?.[this.getNodeParameter('operation') as string];
+	if (!operation?.callbackJobs) return { webhookResponse: { received: true, resumed: false } };
+	return await resumeFromCallback(this, operation.callbackJobs);
 }

@@ -13,6 +13,7 @@ import {
 	type HeyGenOptions,
 	type Operation,
 	type RunEnv,
+	type WaitMethod,
 } from '../common';
 import { avatarJob, runCreate } from '../jobs';
 
@@ -57,7 +58,7 @@ export const description: INodeProperties[] = [
 interface Plan {
 	itemIndex: number;
 	body: IDataObject;
-	wait: boolean;
+	wait: WaitMethod;
 	options: HeyGenOptions;
 }
 
@@ -98,7 +99,8 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 		}
 		body.avatar_group_id = group;
 	}
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const wait =
+		this.getNodeParameter('waitForCompletion', itemIndex, true) !== false ? 'poll' : 'none';
 	return { itemIndex, body, wait, options };
 }
 

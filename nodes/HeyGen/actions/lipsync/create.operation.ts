@@ -10,7 +10,9 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
+	readWaitMethod,
 	type RunEnv,
+	type WaitMethod,
 } from '../common';
 import { lipsyncJob, runCreate } from '../jobs';
 import { booleanOptions, copyBooleans, timeRangeOptions, timeRangeFields } from '../mediaOptions';
@@ -75,7 +77,7 @@ export const description: INodeProperties[] = [
 interface Plan {
 	itemIndex: number;
 	body: IDataObject;
-	wait: boolean;
+	wait: WaitMethod;
 	options: HeyGenOptions;
 }
 
@@ -108,7 +110,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, timeRangeFields(this, itemIndex, options), copyBooleans(options, BOOLEANS));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const wait = readWaitMethod(this, itemIndex, options);
 	return { itemIndex, body, wait, options };
 }
 
@@ -116,4 +118,9 @@ async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {
 	return await runCreate(this, lipsyncJob, plan, env);
 }
 
-export const operation: Operation<Plan> = { description, prepare, run };
+export const operation: Operation<Plan> = {
+	description,
+	prepare,
+	run,
+	callbackJobs: { kind: lipsyncJob, idFields: ['lipsync_id'] },
+};

@@ -12,7 +12,9 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
+	readWaitMethod,
 	type RunEnv,
+	type WaitMethod,
 } from '../common';
 import { runCreate, videoJob } from '../jobs';
 
@@ -205,7 +207,7 @@ interface VideoOptions extends HeyGenOptions {
 interface Plan {
 	itemIndex: number;
 	body: IDataObject;
-	wait: boolean;
+	wait: WaitMethod;
 	options: HeyGenOptions;
 }
 
@@ -354,7 +356,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, optionFields(this, itemIndex, options));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const wait = readWaitMethod(this, itemIndex, options);
 	return { itemIndex, body, wait, options };
 }
 
@@ -362,4 +364,9 @@ async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {
 	return await runCreate(this, videoJob, plan, env);
 }
 
-export const operation: Operation<Plan> = { description, prepare, run };
+export const operation: Operation<Plan> = {
+	description,
+	prepare,
+	run,
+	callbackJobs: { kind: videoJob, idFields: ['video_id'] },
+};

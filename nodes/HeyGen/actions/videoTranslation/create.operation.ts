@@ -11,7 +11,9 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
+	readWaitMethod,
 	type RunEnv,
+	type WaitMethod,
 } from '../common';
 import { runCreate, translationJob } from '../jobs';
 import { booleanOptions, copyBooleans, timeRangeFields, timeRangeOptions } from '../mediaOptions';
@@ -152,7 +154,7 @@ export const description: INodeProperties[] = [
 interface Plan {
 	itemIndex: number;
 	body: IDataObject;
-	wait: boolean;
+	wait: WaitMethod;
 	options: HeyGenOptions;
 	known: IDataObject[];
 }
@@ -264,7 +266,16 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, timeRangeFields(this, itemIndex, options), copyBooleans(options, BOOLEANS));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const wait = readWaitMethod(this, itemIndex, options);
+	if (wait === 'callback' && languages.length > 1) {
+		// A callback wait keeps one job per input item (job.ts); a translation makes one per language.
+		throw inputError(
+			this,
+			`Item ${itemIndex}: "Wait Method: Callback" works with one output language per item, not ${languages.length}`,
+			'Use "Wait Method: Poll" (one item per language comes out), or split the languages over several input items.',
+			itemIndex,
+		);
+	}
 	// HeyGen answers one id per language, in the order asked (§A.4).
 	const known = languages.map((language) => ({ output_language: language }));
 	return { itemIndex, body, wait, options, known };
@@ -274,4 +285,9 @@ async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {
 	return await runCreate(this, translationJob, plan, env);
 }
 
-export const operation: Operation<Plan> = { description, prepare, run };
+export const operation: Operation<Plan> = {
+	description,
+	prepare,
+	run,
+	callbackJobs: { kind: translationJob, idFields: ['video_translation_id'] },
+};
