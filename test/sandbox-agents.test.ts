@@ -560,6 +560,25 @@ describe('callback_url deliveries (§10)', () => {
 		]);
 	});
 
+	test('callbackRetries: a delivery answered 500 is sent again a second later, until a 2xx', async () => {
+		sb.setOptions({ callbackRetries: 3 });
+		answer = 500;
+		try {
+			await create({ prompt: 'retry me', callback_url: url });
+			await until(() => got.length === 1, 3000);
+			answer = 200;
+			await until(() => got.length === 2, 3000);
+			await new Promise((r) => setTimeout(r, 2500));
+			expect(got).toHaveLength(2);
+			expect(got[1].raw).toBe(got[0].raw);
+			await sb.settleCallbacks();
+			expect(sb.callbacks.map((c) => c.status)).toEqual([500, 200]);
+			expect(sb.callbacks[1].at - sb.callbacks[0].at).toBeGreaterThanOrEqual(900);
+		} finally {
+			sb.setOptions({ callbackRetries: 0 });
+		}
+	});
+
 	test('failure: video_agent.fail with msg; callback_id null when not given; receiver errors are recorded', async () => {
 		answer = 500;
 		const r = await create({ prompt: 'this will #fail', callback_url: url });

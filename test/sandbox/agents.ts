@@ -12,7 +12,7 @@ import { rejectUnknownKeys } from './assets';
 import { ApiError, type Core, type Ctx, hexId, nowSeconds, type Result, type Route } from './core';
 import { ATTACHMENT_MIME_TYPES, canonicalMime } from './sniff';
 import { SAMPLE_MP4_DURATION } from './storage';
-import { checkCallbackUrl, signedVideoUrl } from './videoUrls';
+import { checkCallbackUrl, deliverWithRetries, signedVideoUrl } from './jobEnds';
 import type { ClockOptions, SessionMessage, SessionRecord, VideoRecord } from './types';
 
 const CREATE_KEYS = [
@@ -289,7 +289,8 @@ function endSession(
 		video_id: videoId,
 		callback_id: typeof s.request.callback_id === 'string' ? s.request.callback_id : null,
 	};
-	core.deliverCallback(
+	deliverWithRetries(
+		core,
 		cb,
 		status === 'completed'
 			? {

@@ -47,6 +47,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxBytes: o.maxBytes ?? 209_715_200,
 		uploadExpiresInSeconds: o.uploadExpiresInSeconds ?? 3600,
 		videoUrlExpiresInSeconds: o.videoUrlExpiresInSeconds ?? 3600,
+		callbackRetries: o.callbackRetries ?? 0,
 		latencyMs: o.latencyMs ?? 0,
 		maxActiveVideoJobs: o.maxActiveVideoJobs ?? 10,
 		completeLagCalls: o.completeLagCalls ?? 0,
@@ -220,7 +221,7 @@ export class Core implements Sandbox {
 	/** Latency sleeps of in-flight requests (cleared only by stop()). */
 	private readonly sleeps = new Set<NodeJS.Timeout>();
 	private readonly sessionTimers = new Map<string, Set<NodeJS.Timeout>>();
-	private readonly pendingDeliveries = new Set<Promise<void>>();
+	private readonly pendingDeliveries = new Set<Promise<unknown>>();
 	private readonly deliveryAborts = new Set<AbortController>();
 	private readonly agent: Agent;
 	private readonly routes: Route[];
@@ -501,8 +502,9 @@ export class Core implements Sandbox {
 
 	// ---- callbacks ---------------------------------------------------------------------------------
 
-	deliverCallback(url: string, payload: unknown): void {
-		if (this.stopped) return;
+	/** POSTs one delivery; resolves to the receiver's status (0: no answer, or the sandbox stopped). */
+	deliverCallback(url: string, payload: unknown): Promise<number> {
+		if (this.stopped) return Promise.resolve(0);
 		const raw = JSON.stringify(payload);
 		const headers: Record<string, string> = {
 			'content-type': 'application/json',
@@ -514,7 +516,7 @@ export class Core implements Sandbox {
 		const ac = new AbortController();
 		this.deliveryAborts.add(ac);
 		const generation = this.generation;
-		const p = (async () => {
+		const p = (async (): Promise<number> => {
 			let status = 0;
 			let error: string | undefined;
 			try {
@@ -538,7 +540,7 @@ export class Core implements Sandbox {
 			} finally {
 				this.deliveryAborts.delete(ac);
 			}
-			if (this.stopped || generation !== this.generation) return;
+			if (this.stopped || generation !== this.generation) return 0;
 			if (error && !this.opts.quiet) console.error(`[sandbox] callback to ${url} failed: ${error}`);
 			this.callbacks.push({
 				url,
@@ -548,9 +550,11 @@ export class Core implements Sandbox {
 				...(error ? { error } : {}),
 				at: Date.now(),
 			});
+			return status;
 		})();
 		this.pendingDeliveries.add(p);
 		void p.finally(() => this.pendingDeliveries.delete(p));
+		return p;
 	}
 
 	// ---- request pipeline --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { HEAD_BYTES, MULTIPART_LIMIT } from './assets';
 import { type Core, type Ctx, S3Error } from './core';
 import { sniff } from './sniff';
-import { checkVideoUrl } from './videoUrls';
+import { checkVideoUrl } from './jobEnds';
 
 export const SAMPLE_MP4 = readFileSync(join(__dirname, 'fixtures', 'sample.mp4'));
 export const SAMPLE_JPG = readFileSync(join(__dirname, 'fixtures', 'thumb.jpg'));

@@ -40,6 +40,11 @@ export interface SandboxOptions {
 	callbackSecret?: string;
 	/** Per-attempt timeout of a callback delivery, default 10_000 ms. */
 	callbackTimeoutMs?: number;
+	/**
+	 * How often a `callback_url` delivery that got no 2xx is sent again (after 1, 2, 4, … s, like
+	 * HeyGen's registered-endpoint retries), default 0.
+	 */
+	callbackRetries?: number;
 }
 
 export type SandboxOptionsSnapshot = Required<Omit<SandboxOptions, 'log' | 'clock'>> & {

@@ -1,12 +1,14 @@
 /**
- * Finished-video URLs and callback targets, as strict as the real service is assumed to be
- * (heygen-api.md §7, §13):
+ * What a finished job hands out — video URLs and callback deliveries — as strict as the real
+ * service is assumed to be (heygen-api.md §7, §10, §13):
  * - `video_url` / `thumbnail_url` are presigned: `?expires=<unix ms>&signature=<hmac>`. A tampered
  *   URL gets 403 SignatureDoesNotMatch, a late one 403 AccessDenied "Request has expired" — so a
  *   client must re-read the video for a fresh URL (option `videoUrlExpiresInSeconds`, 0 = already
  *   expired when issued).
  * - `callback_url` must be https; plain http only to a loopback host while the sandbox itself runs
- *   on loopback (how the e2e suite's n8n is reached).
+ *   on loopback (how the e2e suite's n8n is reached). A delivery without a 2xx answer is sent again
+ *   `callbackRetries` times (1, 2, 4, … s apart): a receiver that was down or not ready (n8n answers
+ *   409 before the execution is saved as waiting) gets it later.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -68,4 +70,13 @@ export function checkCallbackUrl(core: Core, raw: unknown): void {
 		"'callback_url' must be an https URL.",
 		'callback_url',
 	);
+}
+
+/** Delivers `payload` to `url`, again after 1, 2, 4, … s while the receiver gives no 2xx. */
+export function deliverWithRetries(core: Core, url: string, payload: unknown, attempt = 0): void {
+	void core.deliverCallback(url, payload).then((status) => {
+		if ((status >= 200 && status < 300) || attempt >= core.opts.callbackRetries || core.stopped)
+			return;
+		core.schedule(1000 * 2 ** attempt, () => deliverWithRetries(core, url, payload, attempt + 1));
+	});
 }
