@@ -9,7 +9,7 @@
  */
 import { ApiError, type Core, hexId, nowSeconds } from './core';
 import type { AssetRecord, VideoRecord } from './types';
-import { checkCallbackUrl, signedVideoUrl } from './videoUrls';
+import { checkCallbackUrl, deliverWithRetries, signedVideoUrl } from './jobEnds';
 
 export function bad(param: string | null, message: string, code = 'invalid_parameter'): ApiError {
 	return new ApiError(400, code, message, param);
@@ -70,7 +70,7 @@ export function optionalObject(body: Body, key: string, param = key): Body | und
 	return v as Body;
 }
 
-/** `callback_url` as videoUrls.ts says (https); `callback_id` only together with it. */
+/** `callback_url` as jobEnds.ts says (https); `callback_id` only together with it. */
 export function checkCallback(core: Core, body: Body): void {
 	checkCallbackUrl(core, body.callback_url);
 	optionalString(body, 'callback_id');
@@ -221,7 +221,7 @@ export function remember<T>(jobs: WeakMap<Core, Map<string, T>>, core: Core, id:
 	map.set(id, job);
 }
 
-/** The presigned URL of a completed job's MP4 (videoUrls.ts), null before. */
+/** The presigned URL of a completed job's MP4 (jobEnds.ts), null before. */
 export function videoUrl(core: Core, video: VideoRecord): string | null {
 	return video.status === 'completed' ? signedVideoUrl(core, `${video.id}.mp4`) : null;
 }
@@ -229,7 +229,7 @@ export function videoUrl(core: Core, video: VideoRecord): string | null {
 /** Sends `event_type` + `event_data` to the request's callback_url, if it has one. */
 export function callBack(core: Core, request: Body, eventType: string, data: Body): void {
 	if (typeof request.callback_url !== 'string') return;
-	core.deliverCallback(request.callback_url, {
+	deliverWithRetries(core, request.callback_url, {
 		event_type: eventType,
 		event_data: {
 			...data,
