@@ -206,6 +206,21 @@ export const HEYGEN_CASES: HeyGenBadInputCase[] = [
 		requests: 1,
 	},
 	{
+		name: 'translation: Wait Method Callback with two languages',
+		parameters: translation({
+			outputLanguages: ['Spanish (Spain)', 'French (France)'],
+			waitMethod: 'callback',
+		}),
+		message: 'Item 0: "Wait Method: Callback" works with one output language per item, not 2',
+		description: 'Use "Wait Method: Poll"',
+	},
+	{
+		name: 'lipsync: Wait Method Callback with Download Video',
+		parameters: lipsync({ waitMethod: 'callback', options: { downloadVideo: true } }),
+		message: 'Item 0: "Wait Method: Callback" cannot be used together with "Download Video"',
+		description: 'add a HeyGen node with the Get operation and "Download Video"',
+	},
+	{
 		name: 'lipsync: no audio on the input item',
 		parameters: lipsync({ audio: '={{ $json.voice }}' }),
 		message: 'Item 0: "Audio" is empty',

@@ -506,3 +506,45 @@ describe('retries and item errors', () => {
 		);
 	});
 });
+
+describe('Wait Method: Callback', () => {
+	it('sends the execution’s resume URL as callback_url, writes the ids into the waiting items and puts the execution to wait', async () => {
+		const result = await run([
+			source([
+				{ json: { video: 'https://v.example.com/a.mp4', audio: 'https://v.example.com/a.wav' } },
+			]),
+			heyGenNode({
+				resource: 'lipsync',
+				operation: 'create',
+				video: '={{ $json.video }}',
+				audio: '={{ $json.audio }}',
+				waitMethod: 'callback',
+				options: { maxWaitSeconds: 600 },
+			}),
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.run.waitTill).toBeInstanceOf(Date);
+		expect((result.run.waitTill as Date).getTime()).toBeGreaterThan(Date.now() + 500_000);
+		const [create] = calls('POST', /^\/v3\/lipsyncs$/);
+		const [job] = [...sandbox.videos.values()];
+		const [waiting] = result.output('HeyGen');
+		expect(waiting.json).toMatchObject({ lipsync_id: job.id, finished: false });
+		expect(waiting.json.wait_note).toMatch(/^Waiting for HeyGen's callback/);
+		// the node read nothing while waiting: no poll
+		expect(calls('GET', /^\/v3\/lipsyncs\//)).toHaveLength(0);
+		expect(create.headers['idempotency-key']).toBeDefined();
+		// HeyGen (the sandbox) calls the resume URL once the lipsync is done
+		for (let i = 0; i < 50 && sandbox.callbacks.length === 0; i++)
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(sandbox.callbacks[0]).toMatchObject({
+			// n8n's $execution.resumeUrl of this execution (the harness's default base URL)
+			url: expect.stringMatching(
+				/^http:\/\/127\.0\.0\.1:\d+\/webhook-waiting\/[0-9a-f-]{36}\?signature=[0-9a-f]{64}$/,
+			),
+			body: {
+				event_type: 'lipsync.success',
+				event_data: expect.objectContaining({ lipsync_id: job.id }),
+			},
+		});
+	});
+});
