@@ -217,13 +217,6 @@ export function readAssetInput(
 	);
 }
 
-/** A plain asset id string field (`audio_asset_id`, `background.asset_id`) from an asset input. */
-export function assetIdOrUrl(input: AssetInput): { assetId?: string; url?: string } {
-	if (input.type === 'asset_id') return { assetId: input.asset_id };
-	if (input.type === 'url') return { url: input.url };
-	return {};
-}
-
 // ---- parameter descriptions shared by the operations ---------------------------------------------
 
 /** An asset input parameter, defaulting to the asset_id of the input item. */
