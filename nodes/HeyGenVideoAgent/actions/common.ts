@@ -1,10 +1,4 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
@@ -337,17 +331,3 @@ export const binaryPropertyNameOption: INodeProperties = {
 	description: 'The name of the output binary field to put the downloaded video in',
 	displayOptions: { show: { downloadVideo: [true] } },
 };
-
-/**
- * An error found while preparing an item, as a node error tied to that item. n8n's own node errors
- * pass through; others (e.g. an expression that failed to resolve) keep their message and
- * description.
- */
-export function toItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
-	return new NodeOperationError(context.getNode(), String(message ?? error), {
-		itemIndex,
-		description: typeof description === 'string' ? description : undefined,
-	});
-}

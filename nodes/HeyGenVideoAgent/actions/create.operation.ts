@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { inputError } from '../../shared/errors';
+import { asNodeError, inputError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
 import {
 	createJobs,
@@ -19,7 +19,7 @@ import {
 	waitForJob,
 	type JobResult,
 } from '../../shared/job';
-import { getBaseUrl, isLoopbackHost } from '../../shared/transport';
+import { isCallbackTarget } from '../../shared/transport';
 import {
 	concurrencyOf,
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -30,7 +30,6 @@ import {
 	personaFields,
 	readOptions,
 	readText,
-	toItemError,
 	timeoutMs,
 	type VideoAgentOptions,
 } from './common';
@@ -199,11 +198,7 @@ async function callbackUrl(
 	} catch {
 		url = undefined;
 	}
-	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) {
-		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (isLoopbackHost(api.hostname)) return url.href;
-	}
+	if (url && (await isCallbackTarget(context, url, itemIndex))) return url.href;
 	throw inputError(
 		context,
 		`Item ${itemIndex}: "Callback URL" ${url ? `"${url.href}" is not an HTTPS URL` : 'is not a valid URL'}`,
@@ -324,7 +319,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			units.push({ items, input: await planCreate(this, items, combined) });
 		} catch (error) {
-			const nodeError = toItemError(this, error, items[0]);
+			const nodeError = asNodeError(this, error, items[0]);
 			if (!this.continueOnFail()) throw nodeError;
 			units.push({ items, input: nodeError });
 		}
