@@ -126,13 +126,23 @@ async function executionData(n8n, id) {
 }
 
 async function startRun(n8n) {
-	const res = await request(`${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: '{}',
-	});
-	await res.body.dump();
-	if (res.statusCode !== 200) throw new Error(`POST /webhook/${WEBHOOK_PATH} → ${res.statusCode}`);
+	// n8n registers a published workflow's webhooks shortly after it reports ready: 404 until then.
+	await until(
+		'the production webhook to be registered',
+		async () => {
+			const res = await request(`${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{}',
+			});
+			await res.body.dump();
+			if (res.statusCode !== 200 && res.statusCode !== 404)
+				throw new Error(`POST /webhook/${WEBHOOK_PATH} → ${res.statusCode}`);
+			return res.statusCode === 200;
+		},
+		120_000,
+		1000,
+	);
 	const [execution] = await until('the execution to be waiting', async () => {
 		const list = await executions(n8n);
 		return list.length === 1 && list[0].status === 'waiting' ? list : undefined;
@@ -208,7 +218,7 @@ export async function callbackWaitRuns({ n8n, sandbox, files, credential }) {
 	const checks = new Checks(title);
 	await n8n.importWorkflows([workflow(credential, files.image)]);
 	await n8n.cli(['publish:workflow', `--id=${WORKFLOW_ID}`]);
-	await sandbox.control('POST', '/__sandbox/options', { clock: CLOCK, callbackRetries: 6 });
+	await sandbox.control('POST', '/__sandbox/options', { clock: CLOCK, callbackRetries: 8 });
 	let note = '';
 	try {
 		await step('n8n start for the callback runs', () => n8n.start(), { heartbeat: 5_000 });
@@ -254,7 +264,7 @@ export async function callbackWaitRuns({ n8n, sandbox, files, credential }) {
 
 		// --- run B --------------------------------------------------------------------------------
 		await sandbox.reset();
-		await sandbox.control('POST', '/__sandbox/options', { clock: CLOCK, callbackRetries: 6 });
+		await sandbox.control('POST', '/__sandbox/options', { clock: CLOCK, callbackRetries: 8 });
 		const b = await step(
 			'Callback run B: n8n stopped and started again during the wait',
 			async () => {

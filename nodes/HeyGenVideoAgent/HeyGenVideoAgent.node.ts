@@ -10,12 +10,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { asNodeError } from '../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
 import {
 	concurrencyOf,
 	readId,
 	readOptions,
-	toItemError,
 	type VideoAgentOperation,
 	type VideoAgentOptions,
 } from './actions/common';
@@ -165,7 +165,7 @@ export class HeyGenVideoAgent implements INodeType {
 				else readId(this, itemIndex, operation === 'getVideo' ? 'videoId' : 'sessionId');
 				units.push({ items: [itemIndex], input: work });
 			} catch (error) {
-				const nodeError = toItemError(this, error, itemIndex);
+				const nodeError = asNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw nodeError;
 				units.push({ items: [itemIndex], input: nodeError });
 			}

@@ -5,13 +5,13 @@
  */
 import {
 	ManualExecutionCancelledError,
-	NodeApiError,
-	NodeOperationError,
 	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
+
+import { asNodeError } from './errors';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 16;
@@ -86,7 +86,7 @@ export async function runUnits<T>(
 			try {
 				return await work(unit, signal);
 			} catch (error) {
-				const nodeError = toNodeError(context, error, unit.items[0]);
+				const nodeError = asNodeError(context, error, unit.items[0]);
 				if (!continueOnFail && !stop.signal.aborted) {
 					firstFailure = nodeError;
 					stop.abort();
@@ -122,11 +122,6 @@ export async function runUnits<T>(
 		output.push({ json: errorJson(result.reason as Error), pairedItem });
 	}
 	return output;
-}
-
-function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /**

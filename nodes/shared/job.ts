@@ -45,7 +45,7 @@ import {
 import { downloadToBinary, isExpiredDownload } from './download';
 import { asNodeError, isTransientFailure, type HeyGenContext } from './errors';
 import type { OutputItem } from './items';
-import { dataOf, getBaseUrl, heyGenApiRequest, isLoopbackHost } from './transport';
+import { dataOf, heyGenApiRequest, isCallbackTarget } from './transport';
 
 /** Where a job stands, whatever words its endpoint uses. */
 export type JobPhase = 'running' | 'completed' | 'failed' | 'needs_action';
@@ -604,11 +604,7 @@ export async function resumeCallbackUrl(
 	} catch {
 		url = undefined;
 	}
-	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) {
-		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (isLoopbackHost(api.hostname)) return url.href;
-	}
+	if (url && (await isCallbackTarget(context, url, itemIndex))) return url.href;
 	throw new NodeOperationError(
 		context.getNode(),
 		`Item ${itemIndex}: "Wait Method: Callback" needs a public HTTPS address of this n8n, but its resume URL is ${url ? `"${url.origin}"` : 'not a URL'}`,

@@ -12,7 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import { getBaseUrl, isLoopbackHost } from './transport';
+import { isCallbackTarget } from './transport';
 
 /** HeyGen ids are opaque but URL-safe; anything else is a mapping mistake upstream. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
@@ -144,11 +144,7 @@ async function callbackUrl(
 	} catch {
 		url = undefined;
 	}
-	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) {
-		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (isLoopbackHost(api.hostname)) return url.href;
-	}
+	if (url && (await isCallbackTarget(context, url, itemIndex))) return url.href;
 	throw inputError(
 		context,
 		`Item ${itemIndex}: "Callback URL" ${url ? `"${url.href}" is not an HTTPS URL` : 'is not a valid URL'}`,

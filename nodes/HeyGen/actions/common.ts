@@ -11,6 +11,7 @@ import type {
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY, type OutputItem } from '../../shared/items';
+import { ASSET_ID_PATTERN } from '../../shared/assetId';
 import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
 import type { CallbackJobs, JobLedger } from '../../shared/job';
 import { describe, ID_PATTERN } from '../../shared/parameters';
@@ -154,7 +155,6 @@ export type AssetInput =
 	| { type: 'url'; url: string }
 	| { type: 'base64'; media_type: string; data: string };
 
-const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const DATA_URI = /^data:([a-z]+\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/]+={0,2})$/i;
 
 export interface AssetInputRule {
@@ -207,7 +207,7 @@ export function readAssetInput(
 			}
 			return { type: 'base64', media_type: dataUri[1].toLowerCase(), data: dataUri[2] };
 		}
-		if (ASSET_ID.test(value)) return { type: 'asset_id', asset_id: value };
+		if (ASSET_ID_PATTERN.test(value)) return { type: 'asset_id', asset_id: value };
 	}
 	throw inputError(
 		context,

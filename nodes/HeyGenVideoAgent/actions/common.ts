@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
-import { describe, ID_PATTERN, locator, locatorValue } from '../../shared/parameters';
+import { describe, ID_PATTERN, locatorValue } from '../../shared/parameters';
 
 export { enumValue, ID_PATTERN, locatorValue, toItemError } from '../../shared/parameters';
 
@@ -144,94 +144,3 @@ export function downloadField(options: VideoAgentOptions): string {
 	const name = String(options.binaryPropertyName ?? '').trim();
 	return name || 'data';
 }
-
-// ---- shared parameter descriptions --------------------------------------------------------------
-
-export const avatarOption = locator(
-	'Avatar',
-	'avatarId',
-	'searchAvatarLooks',
-	'The avatar look that presents the video (sent as avatar_id). Leave out to let the agent choose.',
-	'e.g. 7b2c4f0e9a1d4c3b8e5f6a7b8c9d0e1f',
-);
-
-export const voiceOption = locator(
-	'Voice',
-	'voiceId',
-	'searchVoices',
-	'The voice of the narration (sent as voice_id). Your own voices are listed first. Leave out to let the agent choose.',
-	'e.g. 1bd001e7e50f421d891986aad5158bc8',
-);
-
-export const styleOption = locator(
-	'Style',
-	'styleId',
-	'searchStyles',
-	"A visual style from HeyGen's Video Agent style gallery (sent as style_id)",
-	'e.g. style_abc123',
-);
-
-export const brandKitOption = locator(
-	'Brand Kit',
-	'brandKitId',
-	'searchBrandKits',
-	'Apply one of your brand kits: colors, fonts, logo (sent as brand_kit_id)',
-	'e.g. bk_abc123',
-);
-
-export const fileUrlsOption: INodeProperties = {
-	displayName: 'File URLs',
-	name: 'fileUrls',
-	type: 'string',
-	default: '',
-	placeholder: 'https://example.com/brief.pdf, https://example.com/logo.png',
-	description:
-		'Publicly reachable HTTPS URLs of files for the agent (PNG, JPEG, MP4, WebM, MP3, WAV, PDF), separated by commas or new lines, or a list from an expression',
-};
-
-export const inputBinaryFieldsOption: INodeProperties = {
-	displayName: 'Binary Fields to Attach',
-	name: 'inputBinaryFields',
-	type: 'string',
-	default: '',
-	placeholder: 'data',
-	description:
-		'Names of input binary fields (comma-separated) to send inline as base64. Only for small files (up to 5 MB each); upload bigger files with the HeyGen Assets node and pass their asset IDs instead.',
-};
-
-export const autoProceedOption: INodeProperties = {
-	displayName: 'Auto Proceed',
-	name: 'autoProceed',
-	type: 'boolean',
-	default: false,
-	description:
-		"Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen's reference pages but not in its newest API spec, so it is sent only when you add this option.",
-};
-
-export const concurrencyOption: INodeProperties = {
-	displayName: 'Concurrency',
-	name: 'concurrency',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_VIDEO_CONCURRENCY },
-	default: DEFAULT_CONCURRENCY,
-	description:
-		'How many items to process at the same time. HeyGen runs at most 10 video jobs per account at once.',
-};
-
-export const downloadVideoOption: INodeProperties = {
-	displayName: 'Download Video',
-	name: 'downloadVideo',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to download the finished MP4 into the output item as binary data (only when the video is completed)',
-};
-
-export const binaryPropertyNameOption: INodeProperties = {
-	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
-	type: 'string',
-	default: 'data',
-	description: 'The name of the output binary field to put the downloaded video in',
-	displayOptions: { show: { downloadVideo: [true] } },
-};

@@ -7,6 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { asNodeError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
 import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
 import {
@@ -30,7 +31,6 @@ import {
 	personaFields,
 	readOptions,
 	readText,
-	toItemError,
 	timeoutMs,
 	type VideoAgentOptions,
 } from './common';
@@ -246,7 +246,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			units.push({ items, input: await planCreate(this, items, combined) });
 		} catch (error) {
-			const nodeError = toItemError(this, error, items[0]);
+			const nodeError = asNodeError(this, error, items[0]);
 			if (!this.continueOnFail()) throw nodeError;
 			units.push({ items, input: nodeError });
 		}

@@ -12,6 +12,7 @@ import {
 	requireSupportedType,
 	type BinaryFile,
 } from '../../shared/binary';
+import { ASSET_ID_PATTERN } from '../../shared/assetId';
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 
@@ -23,8 +24,6 @@ export const MAX_INLINE_BYTES = 5_000_000;
 
 /** All inline files of one request together. */
 export const MAX_INLINE_TOTAL_BYTES = 20_000_000;
-
-const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export type FileEntry =
 	| { type: 'asset_id'; asset_id: string }
@@ -83,7 +82,7 @@ export function parseAssetIds(
 	for (const entry of splitList(raw)) {
 		if (typeof entry === 'string' && entry.trim() === '') continue;
 		const id = typeof entry === 'string' ? entry.trim().replace(/^["']|["']$/g, '') : entry;
-		if (typeof id === 'string' && ASSET_ID.test(id)) {
+		if (typeof id === 'string' && ASSET_ID_PATTERN.test(id)) {
 			ids.push(id);
 			continue;
 		}
