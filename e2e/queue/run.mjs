@@ -117,10 +117,10 @@ class Worker extends N8n {
 	}
 }
 
-/** Peak resident memory so far (Linux VmHWM) of an n8n process we started, in MB. */
-function peakRssMb(n8n) {
+/** Resident memory of an n8n process we started, in MB: `VmHWM` = peak so far, `VmRSS` = now (Linux). */
+function rssMb(n8n, field = 'VmHWM') {
 	const status = readFileSync(`/proc/${n8n.server.pid}/status`, 'utf8');
-	return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024);
+	return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024);
 }
 
 async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres }) {
@@ -176,6 +176,7 @@ async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres })
 		{ heartbeat: 5_000 },
 	);
 	await main.setupOwner();
+	for (const n of [main, ...workers]) n.idleRssMb = rssMb(n, 'VmRSS');
 	return { main, workers };
 }
 
@@ -378,8 +379,13 @@ async function main() {
 		puts.map((p) => p.status).join(','),
 	);
 	const rss = [
-		{ name: 'main', ran: 0, peakMb: peakRssMb(n8n) },
-		...workers.map((w) => ({ name: w.name, ran: w.finished.length, peakMb: peakRssMb(w) })),
+		{ name: 'main', ran: 0, idleMb: n8n.idleRssMb, peakMb: rssMb(n8n) },
+		...workers.map((w) => ({
+			name: w.name,
+			ran: w.finished.length,
+			idleMb: w.idleRssMb,
+			peakMb: rssMb(w),
+		})),
 	];
 
 	// ---- 2. fault: kill -9 the worker streaming a direct upload ------------------------------------
@@ -544,11 +550,25 @@ async function main() {
 			`Load: ${LOAD_RUNS} executions, wall time ${seconds(loadWallMs)} (first POST → last execution ended)`,
 		),
 	);
-	console.log('  process    executions  peak RSS');
+	console.log('  process    executions  RSS when ready  peak RSS');
 	for (const r of rss)
 		console.log(
-			`  ${r.name.padEnd(10)} ${String(r.ran).padStart(10)}  ${String(r.peakMb).padStart(5)} MB`,
+			`  ${r.name.padEnd(10)} ${String(r.ran).padStart(10)}  ${String(r.idleMb).padStart(11)} MB  ${String(r.peakMb).padStart(5)} MB`,
 		);
+	writeFileSync(
+		path.join(runDir, 'figures.json'),
+		JSON.stringify(
+			{
+				n8n: N8N_VERSION,
+				loadRuns: LOAD_RUNS,
+				loadWallMs,
+				rss,
+				fault: { bytes: FAULT_BYTES, killedAtBytes: kill.atBytes },
+			},
+			null,
+			2,
+		),
+	);
 	const failed = results.filter((r) => !r.ok);
 	console.log('');
 	console.log(

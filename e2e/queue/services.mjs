@@ -2,7 +2,16 @@
 // a free loopback port: Redis (Debian's redis-server) and a PostgreSQL cluster (initdb + postgres).
 // e2e/queue/test.sh installs the Debian packages when they are missing.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+} from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -88,14 +97,18 @@ export function postgresBinDir() {
  */
 export class Postgres {
 	constructor(dir, { user = 'n8n', database = 'n8n', osUser = 'postgres' } = {}) {
-		this.dir = dir;
-		this.dataDir = path.join(dir, 'data');
-		this.socketDir = path.join(dir, 'socket');
-		this.logFile = path.join(dir, 'postgres.log');
+		this.useDir(dir);
 		this.user = user;
 		this.database = database;
 		this.osUser = osUser;
 		this.bin = postgresBinDir();
+	}
+
+	useDir(dir) {
+		this.dir = dir;
+		this.dataDir = path.join(dir, 'data');
+		this.socketDir = path.join(dir, 'socket');
+		this.logFile = path.join(dir, 'postgres.log');
 	}
 
 	/** Runs a PostgreSQL tool as the unprivileged OS user. */
@@ -114,12 +127,23 @@ export class Postgres {
 	}
 
 	async start() {
-		mkdirSync(this.socketDir, { recursive: true });
 		const uid = Number(execFileSync('id', ['-u', this.osUser], { encoding: 'utf8' }));
 		const gid = Number(execFileSync('id', ['-g', this.osUser], { encoding: 'utf8' }));
-		chownSync(this.dir, uid, gid);
-		chownSync(this.socketDir, uid, gid);
-		chmodSync(this.dir, 0o755);
+		const handOver = () => {
+			mkdirSync(this.socketDir, { recursive: true });
+			chownSync(this.dir, uid, gid);
+			chownSync(this.socketDir, uid, gid);
+			chmodSync(this.dir, 0o755);
+		};
+		handOver();
+		// A clone under a private home (/root is 0700) is out of the postgres user's reach: then the
+		// cluster lives in a temp folder of its own, removed at stop().
+		const reachable = await run('runuser', ['-u', this.osUser, '--', 'test', '-w', this.dir]);
+		if (reachable.code !== 0) {
+			this.tempDir = mkdtempSync(path.join(os.tmpdir(), 'heygen-queue-pg-'));
+			this.useDir(this.tempDir);
+			handOver();
+		}
 		this.port = await freePort();
 		// trust on loopback: a scratch cluster that lives for one run and listens on 127.0.0.1 only.
 		await this.asOsUser('initdb', [
@@ -181,5 +205,6 @@ export class Postgres {
 		// SIGTERM to runuser's group reaches postgres: a "smart" shutdown, then SIGKILL after the grace.
 		await stopChild(this.child, 10_000);
 		this.child = undefined;
+		if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
 	}
 }
