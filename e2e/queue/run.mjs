@@ -130,6 +130,10 @@ async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres })
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
 		...postgres.n8nEnv(),
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		// n8n pings its database every 2 s through the same pool (default 2 connections) that reads and
+		// writes the files; with large files in flight the ping waits > 5 s three times, n8n rebuilds
+		// the pool and the in-flight read fails the execution (seen with the default under load).
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		// Bull's stalled-job detection: a killed worker's job is noticed after ≈ 15–20 s instead of 60–90 s.
 		QUEUE_WORKER_LOCK_DURATION: '15000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
@@ -217,19 +221,28 @@ async function saveExecution(main, id, runDir) {
 	log(dim(`  execution ${id} saved to ${file}`));
 }
 
-/** POSTs a file to the production webhook, as a client system would. */
+/**
+ * POSTs a file to the production webhook, as a client system would. n8n registers a published
+ * workflow's webhook shortly after it reports ready: a 404 started nothing, so it is asked again.
+ */
 async function postFile(main, file, run) {
 	const body = readFileSync(file);
-	const res = await request(`${main.baseUrl}/webhook/${LOAD_WEBHOOK_PATH}?run=${run}`, {
-		method: 'POST',
-		headers: {
-			'content-type': file.endsWith('.pdf') ? 'application/pdf' : 'video/mp4',
-			'content-disposition': `attachment; filename="${path.basename(file)}"`,
-		},
-		body,
-	});
-	const text = await res.body.text();
-	if (res.statusCode !== 200) throw new Error(`webhook POST (${run}) → ${res.statusCode}: ${text}`);
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const res = await request(`${main.baseUrl}/webhook/${LOAD_WEBHOOK_PATH}?run=${run}`, {
+			method: 'POST',
+			headers: {
+				'content-type': file.endsWith('.pdf') ? 'application/pdf' : 'video/mp4',
+				'content-disposition': `attachment; filename="${path.basename(file)}"`,
+			},
+			body,
+		});
+		const text = await res.body.text();
+		if (res.statusCode === 200) return;
+		if (res.statusCode !== 404 || Date.now() > deadline)
+			throw new Error(`webhook POST (${run}) → ${res.statusCode}: ${text}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
 }
 
 function makeRunFiles(dir, runs, largeRuns, largeBytes, prefix) {
@@ -357,6 +370,8 @@ async function main() {
 		'load: every execution succeeded',
 		loadExecutions.map((e) => `${e.id}:${e.status}`).join(', '),
 	);
+	for (const e of loadExecutions.filter((x) => x.status !== 'success'))
+		await saveExecution(n8n, e.id, runDir);
 	const split = workers.map((w) => w.finished.length);
 	check(
 		split.every((n) => n > 0) && split.reduce((a, b) => a + b, 0) === LOAD_RUNS,
