@@ -18,6 +18,7 @@ import {
 import path from 'node:path';
 
 import { chromiumPath, editorCheck, serverChecks } from './lib/editor-check.mjs';
+import { callbackWaitRuns } from './lib/callback-wait.mjs';
 import { CREDENTIAL, EXAMPLES, loadExample } from './lib/examples.mjs';
 import { acquireDemoDirLock } from './lib/lock.mjs';
 import { DEMO_DIR, prepareDemoFiles } from './lib/inputs.mjs';
@@ -276,6 +277,7 @@ async function main() {
 			results.push(editor.result);
 		}
 		await step('Stopping n8n', () => n8n.stop(), { heartbeat: 0 });
+		results.push(await callbackWaitRuns({ n8n, sandbox, files, credential: CREDENTIAL }));
 	}
 
 	// --- report ------------------------------------------------------------------------------

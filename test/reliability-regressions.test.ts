@@ -112,3 +112,24 @@ it('F6: a storage 403 does not send the user to the API key (the storage server 
 	expect(result.error?.message).toMatch(/refused the upload/);
 	expect(result.error?.description).not.toContain('The API key is not allowed to do this');
 });
+
+it('15.3: a re-sent upload that meets 409 request_in_progress waits for the first copy, then gets its answer: one asset', async () => {
+	// The first copy outlives "Request Timeout" (1 s); the retry arrives while HeyGen still works on it.
+	sandbox.setOptions({ latencyMs: 2500 });
+	const result = await run([
+		source([
+			{ binary: { data: { fileName: 'a.png', mimeType: 'image/png', content: pngBytes(2000) } } },
+		]),
+		assetsNode({ operation: 'upload', options: { timeout: 1 } }),
+	]);
+	sandbox.setOptions({ latencyMs: 0 });
+	expect(result.error).toBeUndefined();
+	const uploads = sandbox
+		.journal('api')
+		.filter((e) => e.method === 'POST' && e.path === '/v3/assets');
+	expect(uploads.map((e) => e.status)).toContain(409);
+	expect(uploads.at(-1)!.status).toBe(200);
+	expect(new Set(uploads.map((e) => e.headers['idempotency-key'])).size).toBe(1);
+	expect(sandbox.assets.size).toBe(1);
+	expect(result.output('HeyGen Assets')[0].json.asset_id).toBe([...sandbox.assets.keys()][0]);
+});

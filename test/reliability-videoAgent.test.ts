@@ -137,7 +137,7 @@ describe('Video Agent create', () => {
 			options: { concurrency: 1, timeout: 1 },
 		});
 		const notRetried =
-			'Not retried automatically: creating a video is not idempotent, so HeyGen may have started it anyway. Check your Video Agent sessions in HeyGen before running again, to avoid a duplicate (and a double charge).';
+			'Not retried automatically: HeyGen may have started the Video Agent session anyway (the request is not idempotent). Check in HeyGen before running again, to avoid a duplicate (and a double charge).';
 		expect(out.map(brief)).toMatchObject([
 			{
 				item: 0,
@@ -264,25 +264,37 @@ describe('session and video polling', () => {
 		expect(new Set(out.map((o) => o.json.session_id)).size).toBe(8);
 	});
 
-	it('reads that keep failing (503 ×3) fail that item with the session id, the other items complete', async () => {
-		arm(SESSION_GET, { kind: 'status', status: 503, retryAfter: null, times: 3 });
+	it('reads that fail 4× in a row (more than the transport retries) do not fail the video: the wait rides them out, one create', async () => {
+		arm(SESSION_GET, { kind: 'status', status: 503, retryAfter: null, times: 4 });
 		const out = await runAgent(2, { options: { concurrency: 1 } });
 		const [sessionId] = [...sandbox.sessions.keys()];
 		expect(out.map(brief)).toEqual([
-			{
-				item: 0,
-				error: `Reading Video Agent session ${sessionId} failed: HeyGen answered 503 service_unavailable: The service is temporarily unavailable. Please try again later.`,
-				description: expect.stringMatching(/^HeyGen had a server problem\. Try again later\./),
-				httpCode: '503',
-			},
+			{ item: 0, status: 'completed' },
 			{ item: 1, status: 'completed' },
 		]);
-		expect(
-			sessionReads()
-				.filter((e) => e.path === `/v3/video-agents/${sessionId}`)
-				.map((e) => e.status),
-		).toEqual([503, 503, 503]);
+		expect(out[0].json.session_id).toBe(sessionId);
+		const reads = sessionReads()
+			.filter((e) => e.path === `/v3/video-agents/${sessionId}`)
+			.map((e) => e.status);
+		expect(reads.slice(0, 5)).toEqual([503, 503, 503, 503, 200]);
+		expect(createCalls()).toHaveLength(2);
 		expect(sandbox.sessions.size).toBe(2);
+	});
+
+	it('reads that fail for good (404) end the wait; the error item (version 1) still carries the ids and says why', async () => {
+		arm(SESSION_GET, { kind: 'status', status: 404, times: 1 });
+		const out = await runAgent(1, { options: { concurrency: 1 } });
+		const [sessionId] = [...sandbox.sessions.keys()];
+		expect(out[0].json).toMatchObject({
+			session_id: sessionId,
+			video_id: null,
+			finished: false,
+			error: `Item 0: the Video Agent session could not be read any more (session_id ${sessionId})`,
+			description: expect.stringMatching(
+				/^Stopped waiting: reading the Video Agent session .* failed/,
+			),
+		});
+		expect(createCalls()).toHaveLength(1);
 	});
 });
 

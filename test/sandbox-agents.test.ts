@@ -27,6 +27,14 @@ beforeEach(() => {
 const create = (json: Record<string, unknown>) => api(sb, 'POST', '/v3/video-agents', { json });
 const session = async (id: string) => (await api(sb, 'GET', `/v3/video-agents/${id}`)).json.data;
 const video = async (id: string) => (await api(sb, 'GET', `/v3/videos/${id}`)).json.data;
+
+/** A presigned finished-video URL as the sandbox issues it (`?expires=…&signature=…`). */
+const signedUrl = (file: string) =>
+	expect.stringMatching(
+		new RegExp(
+			`^${sb.storageUrl}/videos/${file.replace('.', '\\.')}\\?expires=\\d+&signature=[0-9a-f]{64}$`,
+		),
+	);
 const waitStatus = (id: string, statuses: string[], timeout = 3000) =>
 	until(async () => {
 		const s = await session(id);
@@ -80,10 +88,10 @@ describe('POST /v3/video-agents (§6.1) happy path and the clock', () => {
 			status: 'completed',
 			created_at: expect.any(Number),
 			completed_at: expect.any(Number),
-			video_url: `${sb.storageUrl}/videos/${vid}.mp4`,
+			video_url: signedUrl(`${vid}.mp4`),
 			captioned_video_url: null,
 			subtitle_url: null,
-			thumbnail_url: `${sb.storageUrl}/videos/${vid}.jpg`,
+			thumbnail_url: signedUrl(`${vid}.jpg`),
 			gif_url: null,
 			duration: 2,
 			folder_id: null,
@@ -116,6 +124,37 @@ describe('POST /v3/video-agents (§6.1) happy path and the clock', () => {
 		await thumb.body.dump();
 		const page = await request(done.video_page_url);
 		expect(await page.body.text()).toContain('<video');
+	});
+
+	test('video URLs are presigned: unsigned or tampered → 403 SignatureDoesNotMatch, late → 403 "Request has expired"', async () => {
+		const r = await create({ prompt: 'signed' });
+		const fin = await waitStatus(r.json.data.session_id, ['completed']);
+		const url = (await video(fin.video_id)).video_url as string;
+		const unsigned = await request(url.split('?')[0]);
+		expect(unsigned.statusCode).toBe(403);
+		expect(await unsigned.body.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+		const tampered = await request(
+			url.replace(/expires=(\d+)/, (_, n) => `expires=${Number(n) + 1}`),
+		);
+		expect(tampered.statusCode).toBe(403);
+		expect(await tampered.body.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+		sb.setOptions({ videoUrlExpiresInSeconds: 0 });
+		const late = await request((await video(fin.video_id)).video_url);
+		sb.setOptions({ videoUrlExpiresInSeconds: 3600 });
+		expect(late.statusCode).toBe(403);
+		expect(await late.body.text()).toContain('<Message>Request has expired</Message>');
+	});
+
+	test('callback_url must be https, or http to loopback while the sandbox is on loopback', async () => {
+		const plain = await api(sb, 'POST', '/v3/video-agents', {
+			json: { prompt: 'p', callback_url: 'http://example.com/hook' },
+		});
+		expect(plain.status).toBe(400);
+		expect(plain.json.error).toMatchObject({ param: 'callback_url' });
+		for (const callback_url of ['https://example.com/hook', 'http://127.0.0.1:9/hook']) {
+			const ok = await api(sb, 'POST', '/v3/video-agents', { json: { prompt: 'p', callback_url } });
+			expect(ok.status).toBe(200);
+		}
 	});
 
 	test('the video URL is 404 until the video is completed', async () => {
@@ -497,7 +536,7 @@ describe('callback_url deliveries (§10)', () => {
 				session_id: id,
 				video_id: s.video_id,
 				callback_id: 'cb-42',
-				url: `${sb.storageUrl}/videos/${s.video_id}.mp4`,
+				url: signedUrl(`${s.video_id}.mp4`),
 			},
 		});
 		const h = got[0].headers;
@@ -519,6 +558,25 @@ describe('callback_url deliveries (§10)', () => {
 				at: expect.any(Number),
 			},
 		]);
+	});
+
+	test('callbackRetries: a delivery answered 500 is sent again a second later, until a 2xx', async () => {
+		sb.setOptions({ callbackRetries: 3 });
+		answer = 500;
+		try {
+			await create({ prompt: 'retry me', callback_url: url });
+			await until(() => got.length === 1, 3000);
+			answer = 200;
+			await until(() => got.length === 2, 3000);
+			await new Promise((r) => setTimeout(r, 2500));
+			expect(got).toHaveLength(2);
+			expect(got[1].raw).toBe(got[0].raw);
+			await sb.settleCallbacks();
+			expect(sb.callbacks.map((c) => c.status)).toEqual([500, 200]);
+			expect(sb.callbacks[1].at - sb.callbacks[0].at).toBeGreaterThanOrEqual(900);
+		} finally {
+			sb.setOptions({ callbackRetries: 0 });
+		}
 	});
 
 	test('failure: video_agent.fail with msg; callback_id null when not given; receiver errors are recorded', async () => {

@@ -123,7 +123,7 @@ describe('public interface', () => {
 	it('keeps the names and defaults example workflows depend on', () => {
 		expect(description.name).toBe('heyGenVideoAgent');
 		expect(description.displayName).toBe('HeyGen Video Agent');
-		expect(description.version).toBe(1);
+		expect(description.version).toEqual([1, 2]);
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'heyGenV3Api', required: true }]);
 		expect(property('operation').default).toBe('create');

@@ -14,6 +14,7 @@ import {
 	type BinaryMode,
 	type SourceItem,
 } from './harness/engine';
+import { filterOutErrors } from './harness/filter-errors-node';
 import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { SAMPLE_MP4, start, type Sandbox } from './sandbox';
 
@@ -98,8 +99,8 @@ describe('Assets → Video Agent chain', () => {
 			expect(item.json).toMatchObject({
 				status: 'completed',
 				video_id: session.video_id,
-				video_url: expect.stringMatching(/\/videos\/\w+\.mp4$/),
-				thumbnail_url: expect.stringMatching(/\.jpg$/),
+				video_url: expect.stringMatching(/\/videos\/\w+\.mp4\?expires=\d+&signature=\w+$/),
+				thumbnail_url: expect.stringMatching(/\.jpg\?expires=/),
 				duration: 2,
 				video_page_url: expect.stringContaining(session.video_id!),
 			});
@@ -109,7 +110,7 @@ describe('Assets → Video Agent chain', () => {
 		});
 	});
 
-	it('with Combine Items sends exactly one request carrying every asset id in item order, paired to all items', async () => {
+	it('with Combine Items refuses an error item of an earlier node instead of silently leaving its files out', async () => {
 		const result = await run([
 			source([
 				{ json: { topic: 'first' }, binary: { data: png('a.png') } },
@@ -133,13 +134,54 @@ describe('Assets → Video Agent chain', () => {
 				options: { orientation: 'portrait' },
 			}),
 		]);
-		expect(result.error).toBeUndefined();
-		// Assets: item 0 and 2 lack "extra" (error items), item 1 has two files.
+		// Assets: items 0 and 2 lack "extra" (an error item each), item 1 has two files.
 		const assetItems = result.output('HeyGen Assets');
-		const assetIds = assetItems
+		const errorAt = assetItems.findIndex((i) => i.json.error !== undefined);
+		expect(errorAt).toBeGreaterThanOrEqual(0);
+		expect(result.error?.message).toBe(
+			`Item ${errorAt} is an error item from an earlier node ("${assetItems[errorAt].json.error as string}"), so it has no asset to attach`,
+		);
+		expect(result.error?.description).toMatch(
+			/"Combine Items" would make the video without its files/,
+		);
+		expect(result.error?.description).toMatch(/No request was sent/);
+		expect(createCalls()).toHaveLength(0);
+	});
+
+	it('with Combine Items sends exactly one request carrying every asset id in item order, paired to all items', async () => {
+		const result = await run([
+			source([
+				{ json: { topic: 'first' }, binary: { data: png('a.png') } },
+				{
+					json: { topic: 'second' },
+					binary: {
+						data: png('b.png'),
+						extra: { fileName: 'c.jpg', mimeType: 'image/jpeg', content: jpegBytes() },
+					},
+				},
+				{ json: { topic: 'third' }, binary: { data: png('d.png') } },
+			]),
+			assetsNode(
+				{ operation: 'upload', binaryPropertyName: 'data, extra' },
+				{ onError: 'continueRegularOutput' },
+			),
+			// Error items are dropped on purpose before combining (what the refusal above asks for).
+			filterOutErrors(),
+			videoAgent({
+				prompt: '=A video about the {{ $json.file_name }} upload',
+				combineItems: true,
+				waitForCompletion: false,
+				options: { orientation: 'portrait' },
+			}),
+		]);
+		expect(result.error).toBeUndefined();
+		const assetIds = result
+			.output('HeyGen Assets')
 			.filter((i) => i.json.asset_id)
 			.map((i) => i.json.asset_id as string);
 		expect(assetIds).toHaveLength(4);
+		const combined = result.output('Drop errors');
+		expect(combined).toHaveLength(4);
 
 		expect(createCalls()).toHaveLength(1);
 		const [body] = createBodies();
@@ -149,7 +191,7 @@ describe('Assets → Video Agent chain', () => {
 
 		const out = result.output('HeyGen Video Agent');
 		expect(out).toHaveLength(1);
-		expect(pairs(out[0])).toEqual(assetItems.map((_, item) => ({ item })));
+		expect(pairs(out[0])).toEqual(combined.map((_, item) => ({ item })));
 		expect(out[0].json).toMatchObject({
 			session_id: expect.stringMatching(/^sess_/),
 			status: 'thinking',
@@ -272,7 +314,7 @@ describe('waiting', () => {
 		expect(apiCalls('GET', /^\/v3\/video-agents\//)[0].status).toBe(0);
 	});
 
-	it('fails the item after Max Wait, naming the session so it can be checked later', async () => {
+	it('version 1 fails the item after Max Wait, naming the session so it can be checked later', async () => {
 		sandbox.setOptions({ clock: { thinkingMs: 10_000 } });
 		const started = Date.now();
 		const result = await run([
@@ -287,6 +329,28 @@ describe('waiting', () => {
 		expect(result.error?.message).toContain(sessionId);
 		expect(result.error?.message).toMatch(/did not finish within 0.5 s/);
 		expect(result.error?.description).toMatch(/Get Session/);
+	});
+
+	it('version 2 outputs the item after Max Wait with its ids, last status and a note', async () => {
+		sandbox.setOptions({ clock: { thinkingMs: 10_000 } });
+		const result = await run([
+			source([{ json: {} }]),
+			videoAgent(
+				{ prompt: 'Slow one', options: { maxWaitSeconds: 0.5, pollIntervalSeconds: 0.2 } },
+				{ typeVersion: 2 },
+			),
+		]);
+		expect(result.error).toBeUndefined();
+		const [sessionId] = [...sandbox.sessions.keys()];
+		const [item] = result.output('HeyGen Video Agent');
+		expect(item.json).toMatchObject({
+			session_id: sessionId,
+			video_id: null,
+			status: 'thinking',
+			session_status: 'thinking',
+			finished: false,
+			wait_note: expect.stringMatching(/^Not finished within Max Wait; .*Get Session/),
+		});
 	});
 
 	it('stops waiting at once when the execution is cancelled', async () => {
@@ -664,7 +728,8 @@ describe('get, getVideo, sendMessage, stop', () => {
 			video_id: created.json.video_id,
 			id: created.json.video_id,
 			status: 'completed',
-			video_url: created.json.video_url,
+			// a fresh presigned URL for the same file
+			video_url: expect.stringContaining(`/videos/${created.json.video_id as string}.mp4?expires=`),
 		});
 		expect((await readBinary(video.binary!.data)).equals(SAMPLE_MP4)).toBe(true);
 		expect(video.binary!.data.mimeType).toBe('video/mp4');

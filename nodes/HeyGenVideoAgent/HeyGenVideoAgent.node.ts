@@ -2,17 +2,20 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { asNodeError } from '../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
 import {
 	concurrencyOf,
 	readId,
 	readOptions,
-	toItemError,
 	type VideoAgentOperation,
 	type VideoAgentOptions,
 } from './actions/common';
@@ -43,7 +46,10 @@ export class HeyGenVideoAgent implements INodeType {
 		name: 'heyGenVideoAgent',
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Create outputs a video not finished within Max Wait (with its ids) instead of failing
+		// the item; version 1 keeps failing it unless "When Max Wait Is Reached" says otherwise.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ { create: "Create Video", get: "Get Session", getVideo: "Get Video", sendMessage: "Send Message", stop: "Stop Session" }[$parameter["operation"]] }}',
 		description: "Turn a prompt and your uploaded files into a video with HeyGen's Video Agent",
@@ -52,6 +58,16 @@ export class HeyGenVideoAgent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'heyGenV3Api', required: true }],
+		// The URL that resumes an execution waiting for HeyGen's callback ("Wait Method: Callback").
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -106,6 +122,26 @@ export class HeyGenVideoAgent implements INodeType {
 		listSearch: { searchAvatarLooks, searchBrandKits, searchStyles, searchVoices },
 	};
 
+	// n8n never calls these for a resume (restartWebhook) URL: nothing is registered anywhere.
+	// They exist because the community lint asks every node with webhooks for the full lifecycle.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await create.resume.call(this);
+	}
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as VideoAgentOperation;
 		if (operation === 'create') return [await create.execute.call(this)];
@@ -129,7 +165,7 @@ export class HeyGenVideoAgent implements INodeType {
 				else readId(this, itemIndex, operation === 'getVideo' ? 'videoId' : 'sessionId');
 				units.push({ items: [itemIndex], input: work });
 			} catch (error) {
-				const nodeError = toItemError(this, error, itemIndex);
+				const nodeError = asNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw nodeError;
 				units.push({ items: [itemIndex], input: nodeError });
 			}

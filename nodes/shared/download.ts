@@ -3,16 +3,11 @@
  * data, as a stream: in filesystem or database mode the file never sits in memory whole. Like
  * `putToStorage`, it never reads the credential, so the API key cannot reach the file host.
  */
-import {
-	sleep,
-	type IBinaryData,
-	type IExecuteFunctions,
-	type IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { asNodeError, connectionError, heyGenApiError, inputError } from './errors';
-import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
-import { DEFAULT_TIMEOUT_MS } from './transport';
+import { heyGenApiError, inputError } from './errors';
+import { TRANSIENT_STATUSES } from './retry';
+import { DEFAULT_TIMEOUT_MS, withRetries } from './transport';
 
 export interface Download {
 	url: string;
@@ -25,14 +20,6 @@ export interface Download {
 }
 
 type ResponseStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
-
-function connectionCode(error: unknown): string | undefined {
-	for (const candidate of [error, (error as { cause?: unknown })?.cause]) {
-		const code = (candidate as { code?: unknown } | undefined)?.code;
-		if (isConnectionErrorCode(code)) return code as string;
-	}
-	return undefined;
-}
 
 /** GETs `url` (no credential, redirects followed) and stores the body as binary data. */
 export async function downloadToBinary(
@@ -54,10 +41,18 @@ export async function downloadToBinary(
 		);
 	}
 	const signal = this.getExecutionCancelSignal();
-	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequest({
+	let refusal = '';
+	const response = await withRetries(
+		this,
+		{
+			what: download.what,
+			origin: url.host,
+			itemIndex: download.itemIndex,
+			retryConnectionFailures: true, // a GET
+			signal,
+		},
+		async () =>
+			(await this.helpers.httpRequest({
 				method: 'GET',
 				url: url.href,
 				encoding: 'stream',
@@ -65,50 +60,74 @@ export async function downloadToBinary(
 				ignoreHttpStatusErrors: true,
 				timeout: download.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 				abortSignal: signal,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = connectionCode(error);
-			if (signal?.aborted || !code) throw asNodeError(this, error, download.itemIndex);
-			if (attempt <= MAX_RETRIES) {
-				await sleep(retryDelayMs(attempt), signal);
-				continue;
-			}
-			throw connectionError(this, download.what, url.host, code, attempt, download.itemIndex);
-		}
-		const status = response.statusCode;
-		const body = response.body as ResponseStream | Buffer | string | undefined;
-		if (
-			status >= 200 &&
-			status < 300 &&
-			body &&
-			typeof body === 'object' &&
-			!Buffer.isBuffer(body)
-		) {
-			return await this.helpers.prepareBinaryData(body, download.fileName, download.mimeType);
-		}
-		const text = await bodyText(this, body);
-		const retryable = TRANSIENT_STATUSES.includes(status) || status === 429;
-		if (retryable && attempt <= MAX_RETRIES) {
-			await sleep(retryDelayMs(attempt, response.headers?.['retry-after']), signal);
-			continue;
-		}
-		const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-		throw heyGenApiError(
-			this,
-			download.what,
-			status,
-			{
-				error: {
-					code: s3Code ?? `download_${status}`,
-					message:
-						status === 403 && /expired/i.test(text)
-							? 'the download URL has expired; run "Get Video" again for a fresh one'
-							: `the file host ${url.host} refused the download`,
-				},
-			},
-			download.itemIndex,
+			})) as IN8nHttpFullResponse,
+		async (answer) => {
+			if (isStreamAnswer(answer)) return { retry: false };
+			refusal = await bodyText(this, answer.body as ResponseStream | Buffer | string | undefined);
+			return TRANSIENT_STATUSES.includes(answer.statusCode) || answer.statusCode === 429
+				? { retry: 'counted', retryAfter: answer.headers?.['retry-after'] }
+				: { retry: false };
+		},
+	);
+	if (isStreamAnswer(response)) {
+		return await this.helpers.prepareBinaryData(
+			response.body as ResponseStream,
+			download.fileName,
+			download.mimeType,
 		);
 	}
+	throw downloadError(this, download, url.host, response.statusCode, refusal);
+}
+
+/** A 2xx whose body is the file's stream. */
+function isStreamAnswer(response: IN8nHttpFullResponse): boolean {
+	const body = response.body as unknown;
+	return (
+		response.statusCode >= 200 &&
+		response.statusCode < 300 &&
+		typeof body === 'object' &&
+		body !== null &&
+		!Buffer.isBuffer(body)
+	);
+}
+
+/** Code of the error for a download URL the file host says has expired. */
+const EXPIRED_CODE = 'download_url_expired';
+
+/** Whether a download failed because its presigned URL expired (a fresh read gives a new one). */
+export function isExpiredDownload(error: unknown): boolean {
+	return (error as { errorResponse?: { code?: unknown } })?.errorResponse?.code === EXPIRED_CODE;
+}
+
+function downloadError(
+	context: IExecuteFunctions,
+	download: Download,
+	host: string,
+	status: number,
+	text: string,
+) {
+	const s3Code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+	const expired = status === 403 && /expired/i.test(text);
+	const error = heyGenApiError(
+		context,
+		download.what,
+		status,
+		{
+			error: {
+				code: expired ? EXPIRED_CODE : (s3Code ?? `download_${status}`),
+				message: expired
+					? 'the download URL has expired'
+					: `the file host ${host} refused the download`,
+			},
+		},
+		download.itemIndex,
+	);
+	// The API's hints (key, permissions) do not apply: the file host never sees the API key.
+	if (status === 400 || status === 403 || status === 404) {
+		error.description =
+			'The file host checks the signed download URL (unchanged and not expired); the API key is never sent there. Get a fresh URL with the "Get Video" operation (video_id in this item) and download again.';
+	}
+	return error;
 }
 
 async function bodyText(

@@ -3,10 +3,12 @@ import {
 	NodeOperationError,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Every context that calls HeyGen: running a node, filling a list, answering a callback. */
+export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 /** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
 export interface HeyGenErrorBody {
@@ -121,16 +123,42 @@ export function inputError(
 }
 
 /**
- * An error from n8n's HTTP helpers as a node error. n8n's own errors pass through; anything else is
- * rebuilt from its message and code only (a raw HTTP client error carries the request, headers
- * included).
+ * Any error as a node error tied to an item — the one converter of the pack. n8n's own node errors
+ * pass through. An error with a `code` (a raw HTTP client error) is rebuilt from its message and
+ * code only: it carries the request, headers included, which must not reach the output. Anything
+ * else (e.g. an expression that failed to resolve) keeps its message and description.
  */
 export function asNodeError(context: HeyGenContext, error: unknown, itemIndex?: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
-	return new NodeApiError(
-		context.getNode(),
-		{ message: String(message ?? 'Unknown error'), code: String(code ?? '') } as JsonObject,
-		{ message: String(message ?? 'Unknown error'), itemIndex },
-	);
+	const { message, code, description } = (error ?? {}) as {
+		message?: unknown;
+		code?: unknown;
+		description?: unknown;
+	};
+	const text = String(message ?? error ?? 'Unknown error');
+	if (code !== undefined && code !== null && code !== '') {
+		return new NodeApiError(
+			context.getNode(),
+			{ message: text, code: String(code) } as JsonObject,
+			{ message: text, itemIndex },
+		);
+	}
+	return new NodeOperationError(context.getNode(), text, {
+		itemIndex,
+		description: typeof description === 'string' ? description : undefined,
+	});
+}
+
+/**
+ * Whether a failed request may well succeed if asked again later: HeyGen rate limiting (429), a
+ * server error (5xx) or a connection that failed or timed out. Used by waits that outlast the
+ * transport's own short retries.
+ */
+export function isTransientFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (status === 429 || status >= 500) return true;
+	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)
+		?.connection_error;
+	return typeof connection === 'string';
 }

@@ -1,17 +1,17 @@
 /**
  * Runs a node's work over its input items with bounded concurrency, and turns the results into
  * output items: in input order, each paired to its input item, with one error item per failed
- * input when "Continue On Fail" is on (otherwise the first failure, by input order, stops the node).
+ * input when "Continue On Fail" is on (otherwise the first failure stops the node at once).
  */
 import {
 	ManualExecutionCancelledError,
-	NodeApiError,
-	NodeOperationError,
 	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
+
+import { asNodeError } from './errors';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 16;
@@ -52,68 +52,91 @@ export async function settleWithConcurrency<T, R>(
 	return results;
 }
 
+export interface RunOptions {
+	/**
+	 * Called with the error that stops the node (no "Continue On Fail") before it is thrown, e.g. to
+	 * list the paid jobs already created (JobLedger.annotate).
+	 */
+	annotateFailure?: (error: Error) => Promise<Error>;
+}
+
 /**
  * Runs `work` for every unit and assembles the node output. `work` returns the output items of a
- * unit (json and optional binary); pairing is added here.
+ * unit (json and optional binary); pairing is added here. Its `signal` aborts when the execution
+ * is cancelled or, without "Continue On Fail", when another unit failed: then the node error is
+ * thrown at once (not after the other units finished waiting) and no new unit starts.
  */
 export async function runUnits<T>(
 	context: IExecuteFunctions,
 	units: Array<WorkUnit<T>>,
 	concurrency: number,
-	work: (unit: WorkUnit<T>) => Promise<OutputItem[]>,
+	work: (unit: WorkUnit<T>, signal: AbortSignal) => Promise<OutputItem[]>,
+	runOptions: RunOptions = {},
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = context.continueOnFail();
-	// Without continueOnFail, the first failure aborts the run: stop starting new units.
 	const stop = new AbortController();
-	const settled = await settleWithConcurrency(
+	const signal = anySignal(stop.signal, context.getExecutionCancelSignal());
+	let firstFailure: Error | undefined;
+	let failed: () => void = () => {};
+	const failure = new Promise<void>((resolve) => (failed = resolve));
+	const settling = settleWithConcurrency(
 		units,
 		concurrency,
 		async (unit) => {
 			try {
-				return await work(unit);
+				return await work(unit, signal);
 			} catch (error) {
-				if (!continueOnFail) stop.abort();
-				throw toNodeError(context, error, unit.items[0]);
+				const nodeError = asNodeError(context, error, unit.items[0]);
+				if (!continueOnFail && !stop.signal.aborted) {
+					firstFailure = nodeError;
+					stop.abort();
+					failed();
+				}
+				throw nodeError;
 			}
 		},
-		anySignal(stop.signal, context.getExecutionCancelSignal()),
+		signal,
 	);
+	const settled = await Promise.race([settling, failure.then(() => undefined)]);
 
 	// Stopped by the user (or the execution timeout): report it as a cancellation, not as the
 	// abort error a wait or a request happened to throw.
 	if (context.getExecutionCancelSignal()?.aborted) {
 		throw new ManualExecutionCancelledError(context.getExecutionId());
 	}
+	if (firstFailure || !settled) {
+		throw runOptions.annotateFailure
+			? await runOptions.annotateFailure(firstFailure!)
+			: firstFailure!;
+	}
 
 	const output: INodeExecutionData[] = [];
 	for (let u = 0; u < units.length; u++) {
 		const result = settled[u];
 		const pairedItem = units[u].items.map((item) => ({ item }));
-		if (result === undefined) continue; // never started: an earlier unit failed or the run was cancelled
+		if (result === undefined) continue; // never started: the run was cancelled
 		if (result.status === 'fulfilled') {
 			for (const item of result.value) output.push({ ...item, pairedItem });
 			continue;
 		}
-		const error = result.reason as Error;
-		if (!continueOnFail) throw toNodeError(context, error, units[u].items[0]);
-		output.push({ json: errorJson(error), pairedItem });
+		output.push({ json: errorJson(result.reason as Error), pairedItem });
 	}
 	return output;
 }
 
-function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-}
-
-/** The error item of "Continue On Fail": message, description and HTTP status, nothing else. */
+/**
+ * The error item of "Continue On Fail": message, description and HTTP status, and the fields an
+ * error carries for the output (`outputFields`: the ids of a paid job), nothing else.
+ */
 function errorJson(error: Error): IDataObject {
-	const { description, httpCode, context } = error as Error & {
+	const { description, httpCode, context, outputFields } = error as Error & {
 		description?: string | null;
 		httpCode?: string | null;
 		context?: { itemIndex?: number };
+		outputFields?: IDataObject;
 	};
 	return {
+		...(outputFields ?? {}),
 		error: error.message,
 		...(description ? { description } : {}),
 		...(httpCode ? { httpCode } : {}),

@@ -16,6 +16,7 @@ import {
 	connectionError,
 	heyGenApiError,
 	inputError,
+	readErrorEnvelope,
 	type HeyGenContext,
 } from './errors';
 import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
@@ -58,6 +59,25 @@ function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
+/** 127.x.x.x, localhost or [::1]: the only hosts plain http is allowed to (the local sandbox). */
+export function isLoopbackHost(hostname: string): boolean {
+	return LOOPBACK_HOST.test(hostname);
+}
+
+/**
+ * Whether HeyGen may be given `url` to call back: https, or plain http to loopback while the API
+ * itself is on loopback (the local sandbox calling a local n8n).
+ */
+export async function isCallbackTarget(
+	context: HeyGenContext,
+	url: URL | undefined,
+	itemIndex?: number,
+): Promise<boolean> {
+	if (url?.protocol === 'https:') return true;
+	if (url?.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return false;
+	return isLoopbackHost(new URL(await getBaseUrl(context, itemIndex)).hostname);
+}
+
 /** The credential's base URL, validated: https, or plain http only on loopback. */
 export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Promise<string> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
@@ -74,7 +94,7 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 		);
 	}
 	const secure =
-		url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+		url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 	if (!secure) {
 		throw inputError(
 			context,
@@ -86,7 +106,8 @@ export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Pr
 	return raw.replace(/\/+$/, '');
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The network error code of a request that never got a complete answer, if that is what failed. */
+export function connectionErrorCode(error: unknown): string | undefined {
 	// n8n wraps the HTTP client's error: the code sits on it, its cause, or its errorResponse.
 	const wrapped = error as {
 		cause?: unknown;
@@ -135,63 +156,134 @@ export async function heyGenApiRequest(
 		disableFollowRedirect: true,
 	};
 
-	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+	let inProgressWaits = 0;
+	let body: IDataObject | undefined;
+	const response = await withRetries(
+		this,
+		{
+			what: request.what,
+			origin: new URL(baseUrl).host,
+			itemIndex: request.itemIndex,
+			retryConnectionFailures: request.retry === 'safe',
+			signal,
+		},
+		async () =>
+			(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 				...options,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = errorCode(error);
-			if (signal?.aborted || !code) throw asNodeError(this, error, request.itemIndex);
-			if (request.retry === 'safe' && attempt <= MAX_RETRIES) {
-				await sleep(retryDelayMs(attempt), signal);
-				continue;
+			})) as IN8nHttpFullResponse,
+		(answer) => {
+			const status = answer.statusCode;
+			body = parseBody(answer.body);
+			const retryAfter = headerValue(answer.headers, 'retry-after');
+			// A re-sent request whose first copy HeyGen is still processing: wait for it to finish,
+			// then the same key replays the first answer (heygen-api.md §1.7).
+			if (isRequestInProgress(status, body, request) && inProgressWaits < MAX_IN_PROGRESS_WAITS) {
+				inProgressWaits++;
+				return { retry: 'extra', delayMs: retryDelayMs(inProgressWaits, retryAfter) };
 			}
-			throw connectionError(
+			const retryable =
+				status === 429 ||
+				(request.retry === 'safe' &&
+					(TRANSIENT_STATUSES.includes(status) || (status < 300 && !body)));
+			return retryable ? { retry: 'counted', retryAfter } : { retry: false };
+		},
+	);
+
+	const status = response.statusCode;
+	const requestId = headerValue(response.headers, 'x-request-id');
+	if (status >= 200 && status < 300) {
+		if (!body) {
+			throw heyGenApiError(
 				this,
 				request.what,
-				new URL(baseUrl).host,
-				code,
-				attempt,
+				status,
+				{
+					error: {
+						code: 'malformed_response',
+						message: 'HeyGen answered with a body that is not JSON',
+					},
+				},
 				request.itemIndex,
+				requestId,
 			);
 		}
+		return { status, body, headers: response.headers as ApiResponse['headers'] };
+	}
+	if (request.passStatuses?.includes(status)) {
+		return { status, body: body ?? {}, headers: response.headers as ApiResponse['headers'] };
+	}
+	throw heyGenApiError(this, request.what, status, body, request.itemIndex, requestId);
+}
 
-		const status = response.statusCode;
-		const body = parseBody(response.body);
-		const requestId = headerValue(response.headers, 'x-request-id');
-		const retryable =
-			status === 429 ||
-			(request.retry === 'safe' &&
-				(TRANSIENT_STATUSES.includes(status) || (status < 300 && !body)));
-		if (retryable && attempt <= MAX_RETRIES) {
-			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
+/** What to do with an answer: keep it, or send again (counted against MAX_RETRIES, or not). */
+export type RetryVerdict =
+	| { retry: false }
+	| { retry: 'counted'; retryAfter?: unknown }
+	| { retry: 'extra'; delayMs: number };
+
+export interface RetryLoop {
+	/** "Upload of photo.png": used in error messages */
+	what: string;
+	/** the host named when the connection fails */
+	origin: string;
+	itemIndex?: number;
+	/** whether re-sending after a failed or dropped connection is safe (it cannot create twice) */
+	retryConnectionFailures: boolean;
+	/** no retry starts after this instant (e.g. the presigned URL expires) */
+	deadline?: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * The one retry loop of every HTTP call of the pack (API, storage PUT, download; exported for any
+ * further one): `send` makes one attempt; a connection that failed or dropped is retried where
+ * `retryConnectionFailures` allows, an answer when `judge` says so, waiting with backoff or
+ * Retry-After (retry.ts), at most MAX_RETRIES times and never past `deadline`. Returns the answer
+ * to keep; throws the connection error when the retries ran out.
+ */
+export async function withRetries(
+	context: HeyGenContext,
+	loop: RetryLoop,
+	send: (attempt: number) => Promise<IN8nHttpFullResponse>,
+	judge: (response: IN8nHttpFullResponse) => Promise<RetryVerdict> | RetryVerdict,
+): Promise<IN8nHttpFullResponse> {
+	for (let attempt = 1; ; attempt++) {
+		const retriesLeft =
+			attempt <= MAX_RETRIES && (loop.deadline === undefined || Date.now() < loop.deadline);
+		let response: IN8nHttpFullResponse;
+		try {
+			response = await send(attempt);
+		} catch (error) {
+			const code = connectionErrorCode(error);
+			if (loop.signal?.aborted || !code) throw asNodeError(context, error, loop.itemIndex);
+			if (loop.retryConnectionFailures && retriesLeft) {
+				await sleep(retryDelayMs(attempt), loop.signal);
+				continue;
+			}
+			throw connectionError(context, loop.what, loop.origin, code, attempt, loop.itemIndex);
+		}
+		const verdict = await judge(response);
+		if (verdict.retry === 'extra') {
+			attempt--; // not counted
+			await sleep(verdict.delayMs, loop.signal);
 			continue;
 		}
-		if (status >= 200 && status < 300) {
-			if (!body) {
-				throw heyGenApiError(
-					this,
-					request.what,
-					status,
-					{
-						error: {
-							code: 'malformed_response',
-							message: 'HeyGen answered with a body that is not JSON',
-						},
-					},
-					request.itemIndex,
-					requestId,
-				);
-			}
-			return { status, body, headers: response.headers as ApiResponse['headers'] };
+		if (verdict.retry === 'counted' && retriesLeft) {
+			await sleep(retryDelayMs(attempt, verdict.retryAfter), loop.signal);
+			continue;
 		}
-		if (request.passStatuses?.includes(status)) {
-			return { status, body: body ?? {}, headers: response.headers as ApiResponse['headers'] };
-		}
-		throw heyGenApiError(this, request.what, status, body, request.itemIndex, requestId);
+		return response;
 	}
+}
+
+/** How often a 409 `request_in_progress` is waited out (1 + 2 + 4 + 8 + 16 s at most). */
+export const MAX_IN_PROGRESS_WAITS = 5;
+
+function isRequestInProgress(status: number, body: IDataObject | undefined, request: ApiRequest) {
+	const hasKey = Object.keys(request.headers ?? {}).some(
+		(name) => name.toLowerCase() === 'idempotency-key',
+	);
+	return hasKey && status === 409 && readErrorEnvelope(body)?.code === 'request_in_progress';
 }
 
 function parseBody(body: unknown): IDataObject | undefined {
@@ -246,47 +338,46 @@ export async function putToStorage(
 ): Promise<StoragePutResult> {
 	const signal = this.getExecutionCancelSignal();
 	const origin = new URL(put.url).host;
-	for (let attempt = 1; ; attempt++) {
-		const body = await put.openBody();
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequest({
-				method: 'PUT',
-				url: put.url,
-				headers: { ...put.headers, 'content-length': String(put.size) },
-				body,
-				json: false,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: put.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-				abortSignal: signal,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			destroy(body);
-			const code = errorCode(error);
-			if (signal?.aborted || !code) throw asNodeError(this, error, put.itemIndex);
-			if (attempt <= MAX_RETRIES && Date.now() < put.deadline) {
-				await sleep(retryDelayMs(attempt), signal);
-				continue;
+	const response = await withRetries(
+		this,
+		{
+			what: put.what,
+			origin,
+			itemIndex: put.itemIndex,
+			// The body is reopened for every attempt and a PUT to the same key replaces it.
+			retryConnectionFailures: true,
+			deadline: put.deadline,
+			signal,
+		},
+		async () => {
+			const body = await put.openBody();
+			try {
+				return (await this.helpers.httpRequest({
+					method: 'PUT',
+					url: put.url,
+					headers: { ...put.headers, 'content-length': String(put.size) },
+					body,
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					timeout: put.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+					abortSignal: signal,
+				})) as IN8nHttpFullResponse;
+			} finally {
+				destroy(body);
 			}
-			throw connectionError(this, put.what, origin, code, attempt, put.itemIndex);
-		}
-		destroy(body);
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) return { ok: true };
-		const text = bodyText(response.body);
-		if (status === 403 && /expired/i.test(text)) return { ok: false, expired: true };
-		if (
-			(TRANSIENT_STATUSES.includes(status) || status === 429) &&
-			attempt <= MAX_RETRIES &&
-			Date.now() < put.deadline
-		) {
-			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
-			continue;
-		}
-		throw storageError(this, put, status, text, origin);
-	}
+		},
+		(answer) =>
+			TRANSIENT_STATUSES.includes(answer.statusCode) || answer.statusCode === 429
+				? { retry: 'counted', retryAfter: headerValue(answer.headers, 'retry-after') }
+				: { retry: false },
+	);
+	const status = response.statusCode;
+	if (status >= 200 && status < 300) return { ok: true };
+	const text = bodyText(response.body);
+	if (status === 403 && /expired/i.test(text)) return { ok: false, expired: true };
+	throw storageError(this, put, status, text, origin);
 }
 
 function destroy(body: StorageBody): void {

@@ -12,6 +12,7 @@ import { rejectUnknownKeys } from './assets';
 import { ApiError, type Core, type Ctx, hexId, nowSeconds, type Result, type Route } from './core';
 import { ATTACHMENT_MIME_TYPES, canonicalMime } from './sniff';
 import { SAMPLE_MP4_DURATION } from './storage';
+import { checkCallbackUrl, deliverWithRetries, signedVideoUrl } from './jobEnds';
 import type { ClockOptions, SessionMessage, SessionRecord, VideoRecord } from './types';
 
 const CREATE_KEYS = [
@@ -288,12 +289,13 @@ function endSession(
 		video_id: videoId,
 		callback_id: typeof s.request.callback_id === 'string' ? s.request.callback_id : null,
 	};
-	core.deliverCallback(
+	deliverWithRetries(
+		core,
 		cb,
 		status === 'completed'
 			? {
 					event_type: 'video_agent.success',
-					event_data: { ...base, url: `${core.storageUrl}/videos/${videoId}.mp4` },
+					event_data: { ...base, url: signedVideoUrl(core, `${videoId}.mp4`) },
 				}
 			: {
 					event_type: 'video_agent.fail',
@@ -332,10 +334,10 @@ export function videoView(core: Core, v: VideoRecord) {
 		status: v.status,
 		created_at: v.created_at,
 		completed_at: v.completed_at,
-		video_url: done ? `${core.storageUrl}/videos/${v.id}.mp4` : null,
+		video_url: done ? signedVideoUrl(core, `${v.id}.mp4`) : null,
 		captioned_video_url: null,
 		subtitle_url: null,
-		thumbnail_url: done ? `${core.storageUrl}/videos/${v.id}.jpg` : null,
+		thumbnail_url: done ? signedVideoUrl(core, `${v.id}.jpg`) : null,
 		gif_url: null,
 		duration: done ? SAMPLE_MP4_DURATION : null,
 		folder_id: null,
@@ -362,12 +364,7 @@ async function createSession(core: Core, ctx: Ctx): Promise<Result> {
 		checkOptionalId(body, k);
 	checkEnum(body, 'orientation', ['landscape', 'portrait']);
 	checkFiles(core, body.files);
-	if (
-		body.callback_url !== undefined &&
-		body.callback_url !== null &&
-		!isHttpUrl(body.callback_url)
-	)
-		throw bad('callback_url', "'callback_url' must be an http(s) URL.");
+	checkCallbackUrl(core, body.callback_url);
 	if (typeof body.callback_id === 'string' && typeof body.callback_url !== 'string')
 		throw bad('callback_id', "'callback_id' requires 'callback_url'.");
 	for (const k of ['incognito_mode', 'auto_proceed', 'skip_agentic_stop'])
@@ -541,7 +538,7 @@ function videoPage(core: Core, ctx: Ctx): void {
 		? `<!doctype html><meta charset="utf-8"><title>${v.title.replace(/</g, '&lt;')}</title>` +
 			`<h1>${v.title.replace(/</g, '&lt;')}</h1><p>Status: ${v.status}</p>` +
 			(v.status === 'completed'
-				? `<video controls src="${core.storageUrl}/videos/${v.id}.mp4"></video>`
+				? `<video controls src="${signedVideoUrl(core, `${v.id}.mp4`)}"></video>`
 				: '')
 		: '<!doctype html><title>Not found</title><p>Video not found.</p>';
 	ctx.res.writeHead(v ? 200 : 404, {

@@ -41,6 +41,8 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		apiKey: o.apiKey ?? 'sandbox-api-key',
 		maxBytes: o.maxBytes ?? 209_715_200,
 		uploadExpiresInSeconds: o.uploadExpiresInSeconds ?? 3600,
+		videoUrlExpiresInSeconds: o.videoUrlExpiresInSeconds ?? 3600,
+		callbackRetries: o.callbackRetries ?? 0,
 		latencyMs: o.latencyMs ?? 0,
 		maxActiveVideoJobs: o.maxActiveVideoJobs ?? 10,
 		completeLagCalls: o.completeLagCalls ?? 0,
@@ -214,7 +216,7 @@ export class Core implements Sandbox {
 	/** Latency sleeps of in-flight requests (cleared only by stop()). */
 	private readonly sleeps = new Set<NodeJS.Timeout>();
 	private readonly sessionTimers = new Map<string, Set<NodeJS.Timeout>>();
-	private readonly pendingDeliveries = new Set<Promise<void>>();
+	private readonly pendingDeliveries = new Set<Promise<unknown>>();
 	private readonly deliveryAborts = new Set<AbortController>();
 	private readonly agent: Agent;
 	private readonly routes: Route[];
@@ -487,8 +489,9 @@ export class Core implements Sandbox {
 
 	// ---- callbacks ---------------------------------------------------------------------------------
 
-	deliverCallback(url: string, payload: unknown): void {
-		if (this.stopped) return;
+	/** POSTs one delivery; resolves to the receiver's status (0: no answer, or the sandbox stopped). */
+	deliverCallback(url: string, payload: unknown): Promise<number> {
+		if (this.stopped) return Promise.resolve(0);
 		const raw = JSON.stringify(payload);
 		const headers: Record<string, string> = {
 			'content-type': 'application/json',
@@ -500,7 +503,7 @@ export class Core implements Sandbox {
 		const ac = new AbortController();
 		this.deliveryAborts.add(ac);
 		const generation = this.generation;
-		const p = (async () => {
+		const p = (async (): Promise<number> => {
 			let status = 0;
 			let error: string | undefined;
 			try {
@@ -524,7 +527,7 @@ export class Core implements Sandbox {
 			} finally {
 				this.deliveryAborts.delete(ac);
 			}
-			if (this.stopped || generation !== this.generation) return;
+			if (this.stopped || generation !== this.generation) return 0;
 			if (error && !this.opts.quiet) console.error(`[sandbox] callback to ${url} failed: ${error}`);
 			this.callbacks.push({
 				url,
@@ -534,9 +537,11 @@ export class Core implements Sandbox {
 				...(error ? { error } : {}),
 				at: Date.now(),
 			});
+			return status;
 		})();
 		this.pendingDeliveries.add(p);
 		void p.finally(() => this.pendingDeliveries.delete(p));
+		return p;
 	}
 
 	// ---- request pipeline --------------------------------------------------------------------------
@@ -590,7 +595,10 @@ export class Core implements Sandbox {
 
 	private async run(ctx: Ctx): Promise<void> {
 		try {
-			if (ctx.origin === 'api' && this.opts.latencyMs > 0) await this.sleep(this.opts.latencyMs);
+			// A request with an Idempotency-Key gets its latency in withIdempotency, after the key is
+			// registered: a copy re-sent meanwhile then meets 409 request_in_progress.
+			if (ctx.origin === 'api' && ctx.req.headers['idempotency-key'] === undefined)
+				await this.latency();
 			if (this.stopped) return;
 			const fault = this.faults.take(ctx.origin, ctx.method, ctx.path);
 			if (fault) return await this.applyFault(ctx, fault);
@@ -806,6 +814,10 @@ export class Core implements Sandbox {
 
 	// ---- idempotency ---------------------------------------------------------------------------------
 
+	private async latency(): Promise<void> {
+		if (this.opts.latencyMs > 0) await this.sleep(this.opts.latencyMs);
+	}
+
 	/** heygen-api.md §1.7: replay 2xx responses for 24 h; 409 request_in_progress while in flight. */
 	async withIdempotency(ctx: Ctx, scope: string, fn: () => Promise<Result>): Promise<Result> {
 		const raw = ctx.req.headers['idempotency-key'];
@@ -834,6 +846,8 @@ export class Core implements Sandbox {
 			);
 		this.idem.set(key, { state: 'in_flight' });
 		try {
+			await this.latency();
+			if (this.stopped) return { status: 503, body: {} };
 			const result = await fn();
 			if (result.status < 300) this.idem.set(key, { state: 'done', result, at: Date.now() });
 			else this.idem.delete(key);

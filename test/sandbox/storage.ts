@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { HEAD_BYTES, MULTIPART_LIMIT } from './assets';
 import { type Core, type Ctx, S3Error } from './core';
 import { sniff } from './sniff';
+import { checkVideoUrl } from './jobEnds';
 
 export const SAMPLE_MP4 = readFileSync(join(__dirname, 'fixtures', 'sample.mp4'));
 export const SAMPLE_JPG = readFileSync(join(__dirname, 'fixtures', 'thumb.jpg'));
@@ -62,6 +63,7 @@ export async function handleStorage(core: Core, ctx: Ctx): Promise<void> {
 		const video = mm ? core.videos.get(mm[1]) : undefined;
 		if (!mm || !video || video.status !== 'completed')
 			throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+		checkVideoUrl(ctx, name);
 		return mm[2] === 'mp4'
 			? serveBuffer(ctx, SAMPLE_MP4, 'video/mp4')
 			: serveBuffer(ctx, SAMPLE_JPG, 'image/jpeg');

@@ -22,6 +22,8 @@ export interface SandboxOptions {
 	maxBytes?: number;
 	/** Direct-upload URL lifetime, default 3600. */
 	uploadExpiresInSeconds?: number;
+	/** Lifetime of a finished video's presigned URLs, default 3600; 0 = expired when issued. */
+	videoUrlExpiresInSeconds?: number;
 	/** Added before answering every API-origin request (not the storage origin, not `/__sandbox`). */
 	latencyMs?: number;
 	/** Default 10; a new job above it → 429 rate_limit_exceeded + Retry-After. */
@@ -38,6 +40,11 @@ export interface SandboxOptions {
 	callbackSecret?: string;
 	/** Per-attempt timeout of a callback delivery, default 10_000 ms. */
 	callbackTimeoutMs?: number;
+	/**
+	 * How often a `callback_url` delivery that got no 2xx is sent again (after 1, 2, 4, … s, like
+	 * HeyGen's registered-endpoint retries), default 0.
+	 */
+	callbackRetries?: number;
 }
 
 export type SandboxOptionsSnapshot = Required<Omit<SandboxOptions, 'log' | 'clock'>> & {

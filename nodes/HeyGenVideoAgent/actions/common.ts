@@ -1,10 +1,4 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY } from '../../shared/items';
@@ -26,6 +20,7 @@ export interface VideoAgentOptions {
 	fileUrls?: unknown;
 	incognitoMode?: boolean;
 	inputBinaryFields?: unknown;
+	maxWaitAction?: 'output' | 'error';
 	maxWaitSeconds?: number;
 	mode?: unknown;
 	orientation?: unknown;
@@ -43,8 +38,6 @@ export const MAX_VIDEO_CONCURRENCY = 10;
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
 export const DEFAULT_MAX_WAIT_SECONDS = 1800;
-/** Expressions can go below the UI minimum; never poll in a tight loop. */
-export const MIN_POLL_INTERVAL_MS = 100;
 
 /** Session and video ids are opaque but URL-safe; anything else is a mapping mistake upstream. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
@@ -186,152 +179,25 @@ export function readText(
 	return value;
 }
 
+/** Common fields of create and send-message bodies, from the options. */
+export function personaFields(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: VideoAgentOptions,
+): IDataObject {
+	const body: IDataObject = {};
+	const avatar = locatorValue(context, itemIndex, options.avatarId, 'Avatar');
+	const voice = locatorValue(context, itemIndex, options.voiceId, 'Voice');
+	const brandKit = locatorValue(context, itemIndex, options.brandKitId, 'Brand Kit');
+	if (avatar) body.avatar_id = avatar;
+	if (voice) body.voice_id = voice;
+	if (brandKit) body.brand_kit_id = brandKit;
+	if (options.autoProceed !== undefined) body.auto_proceed = options.autoProceed === true;
+	return body;
+}
+
 /** "Put Output File in Field" for the downloaded video. */
 export function downloadField(options: VideoAgentOptions): string {
 	const name = String(options.binaryPropertyName ?? '').trim();
 	return name || 'data';
-}
-
-// ---- shared parameter descriptions --------------------------------------------------------------
-
-function locator(
-	displayName: string,
-	name: string,
-	searchListMethod: string,
-	description: string,
-	placeholder: string,
-): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder,
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
-							errorMessage: 'Not a HeyGen id (letters, digits, _ - . : only)',
-						},
-					},
-				],
-			},
-		],
-	};
-}
-
-export const avatarOption = locator(
-	'Avatar',
-	'avatarId',
-	'searchAvatarLooks',
-	'The avatar look that presents the video (sent as avatar_id). Leave out to let the agent choose.',
-	'e.g. 7b2c4f0e9a1d4c3b8e5f6a7b8c9d0e1f',
-);
-
-export const voiceOption = locator(
-	'Voice',
-	'voiceId',
-	'searchVoices',
-	'The voice of the narration (sent as voice_id). Your own voices are listed first. Leave out to let the agent choose.',
-	'e.g. 1bd001e7e50f421d891986aad5158bc8',
-);
-
-export const styleOption = locator(
-	'Style',
-	'styleId',
-	'searchStyles',
-	"A visual style from HeyGen's Video Agent style gallery (sent as style_id)",
-	'e.g. style_abc123',
-);
-
-export const brandKitOption = locator(
-	'Brand Kit',
-	'brandKitId',
-	'searchBrandKits',
-	'Apply one of your brand kits: colors, fonts, logo (sent as brand_kit_id)',
-	'e.g. bk_abc123',
-);
-
-export const fileUrlsOption: INodeProperties = {
-	displayName: 'File URLs',
-	name: 'fileUrls',
-	type: 'string',
-	default: '',
-	placeholder: 'https://example.com/brief.pdf, https://example.com/logo.png',
-	description:
-		'Publicly reachable HTTPS URLs of files for the agent (PNG, JPEG, MP4, WebM, MP3, WAV, PDF), separated by commas or new lines, or a list from an expression',
-};
-
-export const inputBinaryFieldsOption: INodeProperties = {
-	displayName: 'Binary Fields to Attach',
-	name: 'inputBinaryFields',
-	type: 'string',
-	default: '',
-	placeholder: 'data',
-	description:
-		'Names of input binary fields (comma-separated) to send inline as base64. Only for small files (up to 5 MB each); upload bigger files with the HeyGen Assets node and pass their asset IDs instead.',
-};
-
-export const autoProceedOption: INodeProperties = {
-	displayName: 'Auto Proceed',
-	name: 'autoProceed',
-	type: 'boolean',
-	default: false,
-	description:
-		"Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen's reference pages but not in its newest API spec, so it is sent only when you add this option.",
-};
-
-export const concurrencyOption: INodeProperties = {
-	displayName: 'Concurrency',
-	name: 'concurrency',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_VIDEO_CONCURRENCY },
-	default: DEFAULT_CONCURRENCY,
-	description:
-		'How many items to process at the same time. HeyGen runs at most 10 video jobs per account at once.',
-};
-
-export const downloadVideoOption: INodeProperties = {
-	displayName: 'Download Video',
-	name: 'downloadVideo',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to download the finished MP4 into the output item as binary data (only when the video is completed)',
-};
-
-export const binaryPropertyNameOption: INodeProperties = {
-	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
-	type: 'string',
-	default: 'data',
-	description: 'The name of the output binary field to put the downloaded video in',
-	displayOptions: { show: { downloadVideo: [true] } },
-};
-
-/**
- * An error found while preparing an item, as a node error tied to that item. n8n's own node errors
- * pass through; others (e.g. an expression that failed to resolve) keep their message and
- * description.
- */
-export function toItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
-	return new NodeOperationError(context.getNode(), String(message ?? error), {
-		itemIndex,
-		description: typeof description === 'string' ? description : undefined,
-	});
 }

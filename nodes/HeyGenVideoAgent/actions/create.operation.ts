@@ -1,15 +1,25 @@
-import {
-	NodeApiError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadToBinary } from '../../shared/download';
-import { inputError } from '../../shared/errors';
+import { asNodeError, inputError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
-import { dataOf, getBaseUrl, heyGenApiRequest } from '../../shared/transport';
+import {
+	createJobs,
+	JobLedger,
+	jobOutput,
+	resumeCallbackUrl,
+	resumeFromCallback,
+	waitForCallbacks,
+	waitForJob,
+	type JobResult,
+} from '../../shared/job';
+import { isCallbackTarget } from '../../shared/transport';
 import {
 	concurrencyOf,
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -17,23 +27,14 @@ import {
 	downloadField,
 	enumValue,
 	locatorValue,
+	personaFields,
 	readOptions,
 	readText,
-	toItemError,
 	timeoutMs,
 	type VideoAgentOptions,
 } from './common';
-import {
-	buildFiles,
-	checkFileCount,
-	describeFiles,
-	parseAssetIds,
-	parseUrls,
-	planInlineFiles,
-	unique,
-	type FilePlan,
-} from './files';
-import { sessionOutput, waitForVideo, type SessionData, type VideoData } from './session';
+import { buildFiles, describeFiles, planFiles, type FilePlan } from './files';
+import { videoAgentJob } from './session';
 
 const show = { operation: ['create'] };
 
@@ -79,11 +80,45 @@ export const description: INodeProperties[] = [
 			'Whether to wait until the video is completed or failed (or the agent asks for input) before passing the item on. Off: output the new session right away.',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Wait Method',
+		name: 'waitMethod',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'This node asks HeyGen about the progress every Poll Interval',
+			},
+			{
+				name: 'Callback',
+				value: 'callback',
+				description:
+					'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
+			},
+		],
+		default: 'poll',
+		description: 'How to wait for the video',
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	},
 ];
 
 const MODES = ['generate', 'chat'] as const;
 const ORIENTATIONS = ['landscape', 'portrait'] as const;
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+
+/** Whether and how create waits for the video (decided in `chooseWait`, one place). */
+export interface WaitPlan {
+	/**
+	 * `none`: output the new session at once; `poll`: read it until it is done; `callback`: the
+	 * execution waits for HeyGen's callback (nodes/shared/job.ts, "callback wait")
+	 */
+	method: 'none' | 'poll' | 'callback';
+	intervalMs: number;
+	maxWaitMs: number;
+	/** "not finished within Max Wait" fails the item (with its ids) instead of outputting it */
+	errorIfUnfinished: boolean;
+}
 
 /** Everything one create request needs, validated before any request is made. */
 interface CreatePlan {
@@ -92,8 +127,61 @@ interface CreatePlan {
 	items: number[];
 	body: IDataObject;
 	files: FilePlan;
-	wait: boolean;
+	wait: WaitPlan;
 	options: VideoAgentOptions;
+}
+
+/**
+ * Whether and how to wait, from "Wait for Completion" and the options. Node version 1 kept its
+ * released meaning of Max Wait (the item fails, now with its ids) unless "When Max Wait Is
+ * Reached" says otherwise; from version 2 the item is output with its last known status.
+ */
+export function chooseWait(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: VideoAgentOptions,
+): WaitPlan {
+	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const callback = wait && context.getNodeParameter('waitMethod', 0, 'poll') === 'callback';
+	if (callback) checkCallbackWait(context, itemIndex, options);
+	const action = options.maxWaitAction ?? (context.getNode().typeVersion < 2 ? 'error' : 'output');
+	return {
+		method: callback ? 'callback' : wait ? 'poll' : 'none',
+		intervalMs: Number(options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
+		maxWaitMs: Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		errorIfUnfinished: action === 'error',
+	};
+}
+
+/** What "Wait Method: Callback" cannot be combined with, each refused with the way out. */
+function checkCallbackWait(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: VideoAgentOptions,
+): void {
+	const refuse = (what: string, fix: string) => {
+		throw inputError(
+			context,
+			`Item ${itemIndex}: "Wait Method: Callback" cannot be used ${what}`,
+			fix,
+			itemIndex,
+		);
+	};
+	if (context.isToolExecution?.())
+		refuse(
+			'when the node runs as an AI tool',
+			'An agent cannot pause its run for a callback. Use "Wait Method: Poll", or turn off "Wait for Completion".',
+		);
+	if (typeof options.callbackUrl === 'string' && options.callbackUrl.trim() !== '')
+		refuse(
+			'together with the "Callback URL" option',
+			'The node sends HeyGen its own callback URL (the one that resumes this execution). Remove the "Callback URL" option, or use "Wait Method: Poll".',
+		);
+	if (options.downloadVideo)
+		refuse(
+			'together with "Download Video"',
+			'The callback is answered by the n8n main process, which does not download files. Remove "Download Video" and add a HeyGen Video Agent node with "Get Video" and "Download Video" after this one.',
+		);
 }
 
 /** The callback URL must be HTTPS; plain http only on loopback against a loopback API (the sandbox). */
@@ -110,58 +198,13 @@ async function callbackUrl(
 	} catch {
 		url = undefined;
 	}
-	if (url?.protocol === 'https:') return url.href;
-	if (url?.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)) {
-		const api = new URL(await getBaseUrl(context, itemIndex));
-		if (LOOPBACK_HOST.test(api.hostname)) return url.href;
-	}
+	if (url && (await isCallbackTarget(context, url, itemIndex))) return url.href;
 	throw inputError(
 		context,
 		`Item ${itemIndex}: "Callback URL" ${url ? `"${url.href}" is not an HTTPS URL` : 'is not a valid URL'}`,
 		'HeyGen calls back only over HTTPS, to an address it can reach from the internet: use the production URL of a Webhook node on an n8n reachable via https://. Or remove the option and let this node wait for the video.',
 		itemIndex,
 	);
-}
-
-/** Common fields of create and send-message bodies, from the options. */
-export function personaFields(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	options: VideoAgentOptions,
-): IDataObject {
-	const body: IDataObject = {};
-	const avatar = locatorValue(context, itemIndex, options.avatarId, 'Avatar');
-	const voice = locatorValue(context, itemIndex, options.voiceId, 'Voice');
-	const brandKit = locatorValue(context, itemIndex, options.brandKitId, 'Brand Kit');
-	if (avatar) body.avatar_id = avatar;
-	if (voice) body.voice_id = voice;
-	if (brandKit) body.brand_kit_id = brandKit;
-	if (options.autoProceed !== undefined) body.auto_proceed = options.autoProceed === true;
-	return body;
-}
-
-/** The files of one request from its items: asset ids of every item, URLs and inline files. */
-export async function planFiles(
-	context: IExecuteFunctions,
-	items: number[],
-	options: VideoAgentOptions,
-	combined: boolean,
-): Promise<FilePlan> {
-	const assetIds: string[] = [];
-	for (const itemIndex of items) {
-		assetIds.push(
-			...parseAssetIds(context, itemIndex, context.getNodeParameter('assetIds', itemIndex, '')),
-		);
-	}
-	const plan: FilePlan = {
-		assetIds: unique(assetIds),
-		urls: unique(parseUrls(context, items[0], options.fileUrls)),
-		inline: [],
-	};
-	checkFileCount(context, items[0], plan, combined);
-	plan.inline = await planInlineFiles(context, items, options.inputBinaryFields);
-	checkFileCount(context, items[0], plan, combined);
-	return plan;
 }
 
 async function planCreate(
@@ -215,119 +258,53 @@ async function planCreate(
 	if (options.incognitoMode !== undefined) body.incognito_mode = options.incognitoMode === true;
 
 	const files = await planFiles(context, items, options, combined);
-	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
-	return { itemIndex, items, body, files, wait, options };
+	return { itemIndex, items, body, files, wait: chooseWait(context, itemIndex, options), options };
 }
 
-/** Network failures where the request may have reached HeyGen (not: refused, name not resolved). */
-const SENT_CONNECTION_FAILURES = [
-	'ECONNRESET',
-	'EPIPE',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'ERR_STREAM_PREMATURE_CLOSE',
-];
-
-/**
- * Create is never re-sent after a 5xx, a lost connection or an unreadable answer: HeyGen may have
- * started (and will charge) the video anyway, so the error says so.
- */
-function explainCreateFailure(error: unknown): unknown {
-	if (!(error instanceof NodeApiError)) return error;
-	const status = Number(error.httpCode);
-	const connection = (error.errorResponse as { connection_error?: unknown } | undefined)
-		?.connection_error;
-	const mayHaveStarted =
-		status >= 500 ||
-		(status >= 200 && status < 300) ||
-		(typeof connection === 'string' && SENT_CONNECTION_FAILURES.includes(connection));
-	if (mayHaveStarted) {
-		error.description = [
-			error.description,
-			'Not retried automatically: creating a video is not idempotent, so HeyGen may have started it anyway. Check your Video Agent sessions in HeyGen before running again, to avoid a duplicate (and a double charge).',
-		]
-			.filter(Boolean)
-			.join(' ');
-	}
-	return error;
-}
-
-async function runCreate(context: IExecuteFunctions, plan: CreatePlan): Promise<OutputItem[]> {
-	const { itemIndex, options } = plan;
+async function runCreate(
+	context: IExecuteFunctions,
+	plan: CreatePlan,
+	ledger: JobLedger,
+	signal: AbortSignal,
+): Promise<OutputItem[]> {
+	const { itemIndex, options, wait } = plan;
 	const body: IDataObject = { ...plan.body };
 	const files = await buildFiles(plan.files);
 	if (files.length > 0) body.files = files as unknown as IDataObject[];
+	if (wait.method === 'callback') body.callback_url = await resumeCallbackUrl(context, itemIndex);
 
-	let created: SessionData;
-	try {
-		const response = await heyGenApiRequest.call(context, {
-			method: 'POST',
-			path: '/v3/video-agents',
-			body,
-			// No Idempotency-Key on this endpoint: only a 429 (not processed) may be re-sent.
-			retry: 'once',
-			what: 'Creating the Video Agent session',
-			itemIndex,
-			timeoutMs: timeoutMs(options),
-		});
-		created = dataOf<SessionData>(response);
-	} catch (error) {
-		throw explainCreateFailure(error);
-	}
-
+	const [job] = await createJobs(context, videoAgentJob, body, {
+		itemIndex,
+		timeoutMs: timeoutMs(options),
+		ledger,
+		what: 'Creating the Video Agent session',
+	});
 	const extra: IDataObject = { files: describeFiles(plan.files) };
-	if (!plan.wait) {
-		return [{ json: { ...sessionOutput(created, undefined, undefined), ...extra } }];
-	}
-	const result = await waitForVideo(context, created.session_id, {
-		intervalMs: Number(options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
-		maxWaitSeconds: Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS),
+	const result: JobResult =
+		wait.method !== 'poll'
+			? { ending: 'created', job }
+			: await waitForJob(context, videoAgentJob, job, {
+					intervalMs: wait.intervalMs,
+					maxWaitMs: wait.maxWaitMs,
+					itemIndex,
+					timeoutMs: timeoutMs(options),
+					signal,
+				});
+	const item = await jobOutput(context, videoAgentJob, result, {
 		itemIndex,
 		timeoutMs: timeoutMs(options),
+		downloadField:
+			wait.method === 'poll' && options.downloadVideo ? downloadField(options) : undefined,
+		errorIfUnfinished: wait.errorIfUnfinished,
 	});
-	const session = {
-		...result.session,
-		created_at: result.session.created_at ?? created.created_at,
-	};
-	const json = { ...sessionOutput(session, result.video, result.outcome), ...extra };
-	if (options.downloadVideo && result.outcome === 'completed' && result.video) {
-		return [{ json, binary: await downloadVideo(context, result.video, itemIndex, options) }];
-	}
-	return [{ json }];
-}
-
-/** The finished MP4 as binary output, streamed into n8n's binary data store. */
-export async function downloadVideo(
-	context: IExecuteFunctions,
-	video: VideoData,
-	itemIndex: number,
-	options: VideoAgentOptions,
-) {
-	if (typeof video.video_url !== 'string' || !video.video_url) {
-		throw inputError(
-			context,
-			`Item ${itemIndex}: video ${video.id} is ${video.status} but HeyGen gave no video_url to download`,
-			'Try again in a minute with the "Get Video" operation and "Download Video" on.',
-			itemIndex,
-		);
-	}
-	const id = String(video.id ?? 'video');
-	const binary = await downloadToBinary.call(context, {
-		url: video.video_url,
-		fileName: `heygen-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.mp4`,
-		mimeType: 'video/mp4',
-		what: `Download of video ${id}`,
-		itemIndex,
-		timeoutMs: timeoutMs(options),
-	});
-	return { [downloadField(options)]: binary };
+	return [{ ...item, json: { ...item.json, ...extra } }];
 }
 
 /**
  * One request per item, or one for all items with "Combine Items". Every request is planned and
  * validated first, so bad input fails before anything is sent (or, with "Continue On Fail",
- * becomes that item's error while the others go on).
+ * becomes that item's error while the others go on). Without "Continue On Fail" the first failure
+ * stops the node at once, and its error lists every session already created.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const count = this.getInputData().length;
@@ -342,14 +319,40 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			units.push({ items, input: await planCreate(this, items, combined) });
 		} catch (error) {
-			const nodeError = toItemError(this, error, items[0]);
+			const nodeError = asNodeError(this, error, items[0]);
 			if (!this.continueOnFail()) throw nodeError;
 			units.push({ items, input: nodeError });
 		}
 	}
+	const ledger = new JobLedger();
 	const concurrency = concurrencyOf(readOptions(this, 0));
-	return await runUnits(this, units, concurrency, async (unit) => {
-		if (unit.input instanceof Error) throw unit.input;
-		return await runCreate(this, unit.input);
+	const output = await runUnits(
+		this,
+		units,
+		concurrency,
+		async (unit, signal) => {
+			if (unit.input instanceof Error) throw unit.input;
+			return await runCreate(this, unit.input, ledger, signal);
+		},
+		{ annotateFailure: async (error) => await ledger.annotate(this, error) },
+	);
+	const callback = units.find((unit) => !(unit.input instanceof Error))?.input as
+		CreatePlan | undefined;
+	if (callback?.wait.method !== 'callback' || !ledger.describe()) return output;
+	// Every session is created: the execution now waits for HeyGen's callbacks (see job.ts).
+	const waiting = output.flatMap((item) =>
+		(item.pairedItem as Array<{ item: number }>).map(({ item: itemIndex }) => ({
+			itemIndex,
+			json: item.json,
+		})),
+	);
+	return await waitForCallbacks(this, waiting, callback.wait.maxWaitMs);
+}
+
+/** `webhook()` of the node: HeyGen's callback re-reads every session of the waiting execution. */
+export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	return await resumeFromCallback(this, {
+		kind: videoAgentJob,
+		idFields: ['session_id', 'video_id'],
 	});
 }

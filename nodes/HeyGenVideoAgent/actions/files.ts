@@ -12,6 +12,7 @@ import {
 	requireSupportedType,
 	type BinaryFile,
 } from '../../shared/binary';
+import { ASSET_ID_PATTERN } from '../../shared/assetId';
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 
@@ -23,8 +24,6 @@ export const MAX_INLINE_BYTES = 5_000_000;
 
 /** All inline files of one request together. */
 export const MAX_INLINE_TOTAL_BYTES = 20_000_000;
-
-const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export type FileEntry =
 	| { type: 'asset_id'; asset_id: string }
@@ -83,7 +82,7 @@ export function parseAssetIds(
 	for (const entry of splitList(raw)) {
 		if (typeof entry === 'string' && entry.trim() === '') continue;
 		const id = typeof entry === 'string' ? entry.trim().replace(/^["']|["']$/g, '') : entry;
-		if (typeof id === 'string' && ASSET_ID.test(id)) {
+		if (typeof id === 'string' && ASSET_ID_PATTERN.test(id)) {
 			ids.push(id);
 			continue;
 		}
@@ -223,4 +222,55 @@ export function describeFiles(plan: FilePlan): Array<Record<string, string>> {
 			file_name: file.fileName,
 		})),
 	];
+}
+
+/**
+ * An input item that is the error item of an earlier node ("Continue On Fail" upstream, e.g. a
+ * failed upload) brings no asset: its video would silently miss files, so it is refused.
+ */
+function refuseErrorItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	assetIds: string[],
+	combined: boolean,
+): void {
+	const error = context.getInputData()[itemIndex]?.json?.error;
+	if (error === undefined || error === null || assetIds.length > 0) return;
+	const reason = typeof error === 'string' ? error : JSON.stringify(error);
+	throw inputError(
+		context,
+		`Item ${itemIndex} is an error item from an earlier node ("${reason.length > 120 ? `${reason.slice(0, 117)}...` : reason}"), so it has no asset to attach`,
+		combined
+			? '"Combine Items" would make the video without its files. Fix the failing step, or drop error items before this node (e.g. a Filter node: keep items where "error" does not exist). No request was sent.'
+			: 'The video would be made without its files. Fix the failing step, or drop error items before this node (e.g. a Filter node: keep items where "error" does not exist). No request was sent.',
+		itemIndex,
+	);
+}
+
+/** The files of one request from its items: asset ids of every item, URLs and inline files. */
+export async function planFiles(
+	context: IExecuteFunctions,
+	items: number[],
+	options: { fileUrls?: unknown; inputBinaryFields?: unknown },
+	combined: boolean,
+): Promise<FilePlan> {
+	const assetIds: string[] = [];
+	for (const itemIndex of items) {
+		const ids = parseAssetIds(
+			context,
+			itemIndex,
+			context.getNodeParameter('assetIds', itemIndex, ''),
+		);
+		refuseErrorItem(context, itemIndex, ids, combined);
+		assetIds.push(...ids);
+	}
+	const plan: FilePlan = {
+		assetIds: unique(assetIds),
+		urls: unique(parseUrls(context, items[0], options.fileUrls)),
+		inline: [],
+	};
+	checkFileCount(context, items[0], plan, combined);
+	plan.inline = await planInlineFiles(context, items, options.inputBinaryFields);
+	checkFileCount(context, items[0], plan, combined);
+	return plan;
 }

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputItem } from '../../shared/items';
-import { readId, timeoutMs, type VideoAgentOptions } from './common';
-import { downloadVideo } from './create.operation';
-import { failureFields, fetchVideo } from './session';
+import { downloadJobResult } from '../../shared/job';
+import { downloadField, readId, timeoutMs, type VideoAgentOptions } from './common';
+import { failureFields, fetchVideo, videoJob } from './session';
 
 export const description: INodeProperties[] = [
 	{
@@ -19,7 +19,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The video's status and URLs (HeyGen's fields, plus `video_id`); optionally the MP4 itself. */
+/**
+ * The video's status and URLs (HeyGen's fields, plus `video_id`); optionally the MP4 itself, or
+ * `download_error` when that failed (the URLs stay in the item).
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -29,8 +32,24 @@ export async function execute(
 	const video = await fetchVideo(this, videoId, itemIndex, timeoutMs(options));
 	const json = { video_id: video.id ?? videoId, ...video };
 	if (video.status === 'failed') Object.assign(json, failureFields(undefined, video));
-	if (options.downloadVideo && video.status === 'completed') {
-		return [{ json, binary: await downloadVideo(this, video, itemIndex, options) }];
-	}
-	return [{ json }];
+	if (!options.downloadVideo || video.status !== 'completed') return [{ json }];
+	const ids = { video_id: json.video_id };
+	const downloaded = await downloadJobResult(
+		this,
+		videoJob,
+		{
+			ids,
+			snapshot: {
+				phase: 'completed',
+				status: video.status,
+				ids,
+				fields: {},
+				downloadUrl: typeof video.video_url === 'string' ? video.video_url : undefined,
+			},
+		},
+		{ itemIndex, timeoutMs: timeoutMs(options), downloadField: downloadField(options) },
+	);
+	if (downloaded instanceof Error)
+		return [{ json: { ...json, download_error: downloaded.message } }];
+	return [{ json, binary: downloaded }];
 }

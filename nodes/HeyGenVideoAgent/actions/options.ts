@@ -1,30 +1,172 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../../shared/items';
+import { requestTimeoutOption } from '../../shared/requestTimeout';
 import {
-	autoProceedOption,
-	avatarOption,
-	binaryPropertyNameOption,
-	brandKitOption,
-	concurrencyOption,
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
-	downloadVideoOption,
-	fileUrlsOption,
-	inputBinaryFieldsOption,
-	styleOption,
-	voiceOption,
+	MAX_VIDEO_CONCURRENCY,
 } from './common';
-import { requestTimeoutOption } from '../../shared/requestTimeout';
 
-/** The entries of the "Options" collection, sorted by display name, each shown where it applies. */
-const entries: INodeProperties[] = [
-	{ ...autoProceedOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
-	{ ...avatarOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
-	{
-		...inputBinaryFieldsOption,
-		displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+// Each option with its display rules ('/operation' is the node's Operation parameter).
+
+function locator(
+	displayName: string,
+	name: string,
+	searchListMethod: string,
+	description: string,
+	placeholder: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder,
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+							errorMessage: 'Not a HeyGen id (letters, digits, _ - . : only)',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+const avatarOption = {
+	...locator(
+		'Avatar',
+		'avatarId',
+		'searchAvatarLooks',
+		'The avatar look that presents the video (sent as avatar_id). Leave out to let the agent choose.',
+		'e.g. 7b2c4f0e9a1d4c3b8e5f6a7b8c9d0e1f',
+	),
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const voiceOption = {
+	...locator(
+		'Voice',
+		'voiceId',
+		'searchVoices',
+		'The voice of the narration (sent as voice_id). Your own voices are listed first. Leave out to let the agent choose.',
+		'e.g. 1bd001e7e50f421d891986aad5158bc8',
+	),
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const styleOption = {
+	...locator(
+		'Style',
+		'styleId',
+		'searchStyles',
+		"A visual style from HeyGen's Video Agent style gallery (sent as style_id)",
+		'e.g. style_abc123',
+	),
+	displayOptions: { show: { '/operation': ['create'] } },
+};
+
+const brandKitOption = {
+	...locator(
+		'Brand Kit',
+		'brandKitId',
+		'searchBrandKits',
+		'Apply one of your brand kits: colors, fonts, logo (sent as brand_kit_id)',
+		'e.g. bk_abc123',
+	),
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const fileUrlsOption: INodeProperties = {
+	displayName: 'File URLs',
+	name: 'fileUrls',
+	type: 'string',
+	default: '',
+	placeholder: 'https://example.com/brief.pdf, https://example.com/logo.png',
+	description:
+		'Publicly reachable HTTPS URLs of files for the agent (PNG, JPEG, MP4, WebM, MP3, WAV, PDF), separated by commas or new lines, or a list from an expression',
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const inputBinaryFieldsOption: INodeProperties = {
+	displayName: 'Binary Fields to Attach',
+	name: 'inputBinaryFields',
+	type: 'string',
+	default: '',
+	placeholder: 'data',
+	description:
+		'Names of input binary fields (comma-separated) to send inline as base64. Only for small files (up to 5 MB each); upload bigger files with the HeyGen Assets node and pass their asset IDs instead.',
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const autoProceedOption: INodeProperties = {
+	displayName: 'Auto Proceed',
+	name: 'autoProceed',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether the agent skips its storyboard review and goes straight to rendering (sent as auto_proceed). Listed on HeyGen's reference pages but not in its newest API spec, so it is sent only when you add this option.",
+	displayOptions: { show: { '/operation': ['create', 'sendMessage'] } },
+};
+
+const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_VIDEO_CONCURRENCY },
+	default: DEFAULT_CONCURRENCY,
+	description:
+		'How many items to process at the same time. HeyGen runs at most 10 video jobs per account at once.',
+};
+
+const downloadVideoOption: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'downloadVideo',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to download the finished MP4 into the output item as binary data (only when the video is completed)',
+	// Hidden parameters have no value, so `hide` (not `show`) keeps this visible for Get Video.
+	displayOptions: {
+		show: { '/operation': ['create', 'getVideo'] },
+		hide: { '/waitForCompletion': [false] },
 	},
-	{ ...brandKitOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
+};
+
+const binaryPropertyNameOption: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	description: 'The name of the output binary field to put the downloaded video in',
+	displayOptions: {
+		show: { '/operation': ['create', 'getVideo'], downloadVideo: [true] },
+		hide: { '/waitForCompletion': [false] },
+	},
+};
+
+/** The entries of the "Options" collection, sorted by display name. */
+const entries: INodeProperties[] = [
+	autoProceedOption,
+	avatarOption,
+	inputBinaryFieldsOption,
+	brandKitOption,
 	{
 		displayName: 'Callback ID',
 		name: 'callbackId',
@@ -43,16 +185,9 @@ const entries: INodeProperties[] = [
 			'HTTPS address HeyGen calls when the video is done or failed, e.g. the production URL of a Webhook node',
 		displayOptions: { show: { '/operation': ['create'] } },
 	},
-	{ ...concurrencyOption },
-	{
-		...downloadVideoOption,
-		// Hidden parameters have no value, so `hide` (not `show`) keeps this visible for Get Video.
-		displayOptions: {
-			show: { '/operation': ['create', 'getVideo'] },
-			hide: { '/waitForCompletion': [false] },
-		},
-	},
-	{ ...fileUrlsOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
+	concurrencyOption,
+	downloadVideoOption,
+	fileUrlsOption,
 	{
 		displayName: 'Incognito Mode',
 		name: 'incognitoMode',
@@ -69,7 +204,30 @@ const entries: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_MAX_WAIT_SECONDS,
 		description:
-			'How long to wait for the video before failing the item. HeyGen keeps working on it either way; check later with Get Session.',
+			'How long to wait for the video. Then the item is output with its IDs and last known status (or fails, see When Max Wait Is Reached); HeyGen keeps working on it either way.',
+		displayOptions: { show: { '/operation': ['create'], '/waitForCompletion': [true] } },
+	},
+	{
+		displayName: 'When Max Wait Is Reached',
+		name: 'maxWaitAction',
+		type: 'options',
+		options: [
+			{
+				name: 'Output the Item With Its Status',
+				value: 'output',
+				description:
+					'Pass the session on with session_id, video_id, its last status, finished: false and a wait_note',
+			},
+			{
+				name: 'Fail the Item',
+				value: 'error',
+				description:
+					'An error (with session_id and video_id in it); with Continue On Fail an error item that keeps the IDs',
+			},
+		],
+		// Unset: version 1 fails the item (its released behaviour), version 2 outputs it.
+		default: 'output',
+		description: 'What to do with a video that is not finished within Max Wait',
 		displayOptions: { show: { '/operation': ['create'], '/waitForCompletion': [true] } },
 	},
 	{
@@ -114,16 +272,10 @@ const entries: INodeProperties[] = [
 		description: 'How often to ask HeyGen about the progress while waiting',
 		displayOptions: { show: { '/operation': ['create'], '/waitForCompletion': [true] } },
 	},
-	{
-		...binaryPropertyNameOption,
-		displayOptions: {
-			show: { '/operation': ['create', 'getVideo'], downloadVideo: [true] },
-			hide: { '/waitForCompletion': [false] },
-		},
-	},
-	{ ...requestTimeoutOption },
-	{ ...styleOption, displayOptions: { show: { '/operation': ['create'] } } },
-	{ ...voiceOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
+	binaryPropertyNameOption,
+	requestTimeoutOption,
+	styleOption,
+	voiceOption,
 ];
 
 export const optionsDescription: INodeProperties = {

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputItem } from '../../shared/items';
-import { dataOf, heyGenApiRequest } from '../../shared/transport';
-import { readId, readText, timeoutMs, type VideoAgentOptions } from './common';
-import { personaFields, planFiles } from './create.operation';
-import { buildFiles, describeFiles, type FilePlan } from './files';
+import { explainMayHaveStarted } from '../../shared/job';
+import { dataOf, heyGenApiRequest, type ApiResponse } from '../../shared/transport';
+import { personaFields, readId, readText, timeoutMs, type VideoAgentOptions } from './common';
+import { buildFiles, describeFiles, planFiles, type FilePlan } from './files';
 
 export const description: INodeProperties[] = [
 	{
@@ -51,15 +51,21 @@ export async function execute(
 	const body: IDataObject = { ...planned.body };
 	const files = await buildFiles(planned.files);
 	if (files.length > 0) body.files = files as unknown as IDataObject[];
-	const response = await heyGenApiRequest.call(this, {
-		method: 'POST',
-		path: `/v3/video-agents/${encodeURIComponent(planned.sessionId)}`,
-		body,
-		retry: 'once',
-		what: `Sending a message to session ${planned.sessionId}`,
-		itemIndex,
-		timeoutMs: timeoutMs(options),
-	});
+	let response: ApiResponse;
+	try {
+		response = await heyGenApiRequest.call(this, {
+			method: 'POST',
+			path: `/v3/video-agents/${encodeURIComponent(planned.sessionId)}`,
+			body,
+			retry: 'once',
+			what: `Sending a message to session ${planned.sessionId}`,
+			itemIndex,
+			timeoutMs: timeoutMs(options),
+		});
+	} catch (error) {
+		// A message starts a new (paid) run of the session: same warning as Create.
+		throw explainMayHaveStarted(error, 'new run of the session');
+	}
 	const data = dataOf<IDataObject>(response);
 	return [
 		{

@@ -1,11 +1,19 @@
 /**
- * Reading sessions and videos, waiting for a session's video, and the shape of the output items.
+ * Reading sessions and videos, the Video Agent session as a job of the engine (nodes/shared/job.ts),
+ * and the shape of the output items.
  */
-import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { inputError } from '../../shared/errors';
+import type { HeyGenContext } from '../../shared/errors';
+import {
+	failureFields as jobFailureFields,
+	safeName,
+	simpleJobKind,
+	type JobKind,
+	type JobPhase,
+	type JobSnapshot,
+} from '../../shared/job';
 import { dataOf, heyGenApiRequest } from '../../shared/transport';
-import { MIN_POLL_INTERVAL_MS } from './common';
 
 /** `data` of GET /v3/video-agents/{session_id} (heygen-api.md §6.2). */
 export interface SessionData extends IDataObject {
@@ -43,7 +51,7 @@ export const NEEDS_INPUT_STATUSES = ['waiting_for_input', 'reviewing'];
 const VIDEO_DONE_STATUSES = ['completed', 'failed'];
 
 export async function fetchSession(
-	context: IExecuteFunctions,
+	context: HeyGenContext,
 	sessionId: string,
 	itemIndex: number,
 	timeoutMs?: number,
@@ -60,7 +68,7 @@ export async function fetchSession(
 }
 
 export async function fetchVideo(
-	context: IExecuteFunctions,
+	context: HeyGenContext,
 	videoId: string,
 	itemIndex: number,
 	timeoutMs?: number,
@@ -102,74 +110,91 @@ export function newestModelMessage(session: SessionData): string | undefined {
 
 export type WaitOutcome = 'completed' | 'failed' | 'needs_input';
 
-export interface WaitResult {
-	outcome: WaitOutcome;
-	session: SessionData;
-	video?: VideoData;
-}
-
-export interface WaitSettings {
-	intervalMs: number;
-	maxWaitSeconds: number;
-	itemIndex: number;
-	timeoutMs?: number;
-}
-
 /**
- * Polls the session until it has a video, then the video until it is completed or failed. Stops
- * early when the session fails or waits for the user (`waiting_for_input`, `reviewing`). Unknown
- * statuses count as still running. Bounded by `maxWaitSeconds`; every wait ends at once when the
- * execution is cancelled.
+ * Where a session and its video stand together: needs input when the agent waits for the user;
+ * the video's final status once it has one; failed when the session failed; else still running
+ * (unknown words included).
  */
-export async function waitForVideo(
-	context: IExecuteFunctions,
-	sessionId: string,
-	settings: WaitSettings,
-): Promise<WaitResult> {
-	const { itemIndex, timeoutMs } = settings;
-	const signal = context.getExecutionCancelSignal();
-	const deadline = Date.now() + settings.maxWaitSeconds * 1000;
-	const intervalMs = Math.max(MIN_POLL_INTERVAL_MS, settings.intervalMs);
-	let session: SessionData | undefined;
-	let video: VideoData | undefined;
-
-	for (;;) {
-		session = await fetchSession(context, sessionId, itemIndex, timeoutMs);
-		const videoId =
-			typeof session.video_id === 'string' && session.video_id ? session.video_id : undefined;
-		if (NEEDS_INPUT_STATUSES.includes(session.status))
-			return { outcome: 'needs_input', session, video };
-		if (videoId) {
-			video = await fetchVideo(context, videoId, itemIndex, timeoutMs);
-			if (VIDEO_DONE_STATUSES.includes(video.status)) {
-				return { outcome: video.status as WaitOutcome, session, video };
-			}
-		}
-		if (session.status === 'failed') return { outcome: 'failed', session, video };
-		if (session.status === 'completed' && !videoId) return { outcome: 'completed', session };
-
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) throw timeoutError(context, session, video, settings);
-		await sleep(Math.min(intervalMs, remaining), signal);
-	}
-}
-
-function timeoutError(
-	context: IExecuteFunctions,
+export function outcomeOf(
 	session: SessionData,
 	video: VideoData | undefined,
-	settings: WaitSettings,
-) {
-	const state = video
-		? `its video ${video.id} is ${video.status}`
-		: `the session is ${session.status}`;
-	return inputError(
-		context,
-		`Item ${settings.itemIndex}: HeyGen Video Agent session ${session.session_id} did not finish within ${settings.maxWaitSeconds} s ("Max Wait"); ${state}`,
-		`Nothing was cancelled: HeyGen keeps working on it. Check it later with the "Get Session" operation (session_id ${session.session_id})${video ? ` or "Get Video" (video_id ${video.id})` : ''}, raise "Max Wait (Seconds)" in the options, or turn off "Wait for Completion" and use a Wait node or the callback URL.`,
-		settings.itemIndex,
-	);
+): WaitOutcome | undefined {
+	if (NEEDS_INPUT_STATUSES.includes(session.status)) return 'needs_input';
+	if (video && VIDEO_DONE_STATUSES.includes(video.status)) return video.status as WaitOutcome;
+	if (session.status === 'failed') return 'failed';
+	const hasVideo = typeof session.video_id === 'string' && session.video_id !== '';
+	if (session.status === 'completed' && !hasVideo) return 'completed';
+	return undefined;
 }
+
+const PHASES: Record<WaitOutcome, JobPhase> = {
+	completed: 'completed',
+	failed: 'failed',
+	needs_input: 'needs_action',
+};
+
+/** The job state of a session (and its video) in the engine's terms; the output is `sessionOutput`. */
+export function sessionSnapshot(session: SessionData, video: VideoData | undefined): JobSnapshot {
+	const outcome = outcomeOf(session, video);
+	const { session_id, video_id, status, ...fields } = sessionOutput(session, video, outcome);
+	return {
+		phase: outcome ? PHASES[outcome] : 'running',
+		// While running, the video's own status (e.g. processing) says more than the session's.
+		status: String(outcome ? status : (video?.status ?? status)),
+		ids: { session_id, video_id },
+		fields,
+		downloadUrl:
+			outcome === 'completed' && typeof video?.video_url === 'string' && video.video_url
+				? video.video_url
+				: undefined,
+	};
+}
+
+/** A Video Agent session as a job: read the session, then (once it has one) its video. */
+export const videoAgentJob: JobKind = {
+	label: 'Video Agent session',
+	createPath: '/v3/video-agents',
+	// heygen-api.md §1.7: no Idempotency-Key on this endpoint, so a create is never re-sent.
+	idempotentCreate: false,
+	mimeType: 'video/mp4',
+	readLater: 'with the "Get Session" (session_id) or "Get Video" (video_id) operation',
+	jobsFromCreate: (data) => {
+		const session = data as SessionData;
+		const snapshot = sessionSnapshot(session, undefined);
+		return [{ ids: { ...snapshot.ids }, snapshot: { ...snapshot, phase: 'running' } }];
+	},
+	read: async (context, job, request) => {
+		const session = await fetchSession(
+			context,
+			String(job.ids.session_id),
+			request.itemIndex,
+			request.timeoutMs,
+		);
+		// The create answer's created_at stays when a read leaves it out.
+		session.created_at ??= job.snapshot.fields.created_at as number | undefined;
+		const videoId =
+			typeof session.video_id === 'string' && session.video_id ? session.video_id : undefined;
+		const video = videoId
+			? await fetchVideo(context, videoId, request.itemIndex, request.timeoutMs)
+			: undefined;
+		return sessionSnapshot(session, video);
+	},
+	fileName: (job) => `heygen-${safeName(String(job.ids.video_id ?? job.ids.session_id))}.mp4`,
+};
+
+/** A video (GET /v3/videos/{id}) as a job: used by Get Video to download, and by waits on a video. */
+export const videoJob: JobKind = simpleJobKind({
+	label: 'video',
+	createPath: '/v3/videos',
+	idempotentCreate: true,
+	jobIds: (data) => [String(data.video_id)],
+	idField: 'video_id',
+	getPath: (id) => `/v3/videos/${encodeURIComponent(id)}`,
+	statusWords: { completed: ['completed'], failed: ['failed'] },
+	resultFields: ['video_url', 'thumbnail_url', 'duration', 'video_page_url'],
+	downloadUrlField: 'video_url',
+	readLater: 'with the "Get Video" operation (video_id)',
+});
 
 /** Fields of a finished video copied to the output (HeyGen's names). */
 const VIDEO_FIELDS = [
@@ -187,13 +212,11 @@ export function failureFields(
 	session: SessionData | undefined,
 	video: VideoData | undefined,
 ): IDataObject {
-	const code =
-		typeof video?.failure_code === 'string' && video.failure_code ? video.failure_code : null;
-	const message =
-		(typeof video?.failure_message === 'string' && video.failure_message) ||
-		(session && newestErrorMessage(session)) ||
-		`HeyGen reported the ${video ? `video ${video.id}` : `session ${session?.session_id}`} as failed without giving a reason`;
-	return { failure_code: code, failure_message: message };
+	return jobFailureFields(
+		video,
+		video ? `video ${video.id}` : `session ${session?.session_id}`,
+		session && newestErrorMessage(session),
+	);
 }
 
 /**
