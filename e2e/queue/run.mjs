@@ -23,6 +23,7 @@ import {
 	bold,
 	dim,
 	formatBytes,
+	freePort,
 	freshRunDir,
 	green,
 	killAllChildren,
@@ -37,7 +38,14 @@ import {
 	yellow,
 } from '../lib/util.mjs';
 import { Postgres, Redis } from './services.mjs';
-import { LOAD_WEBHOOK_PATH, LOAD_WORKFLOW_ID, loadWorkflow } from './workflow.mjs';
+import {
+	CALLBACK_WEBHOOK_PATH,
+	CALLBACK_WORKFLOW_ID,
+	LOAD_WEBHOOK_PATH,
+	LOAD_WORKFLOW_ID,
+	callbackWorkflow,
+	loadWorkflow,
+} from './workflow.mjs';
 
 const LOAD_RUNS = 24;
 /** Runs of the load whose file is over 32 MB (Direct Upload from the database store); the rest are PDFs. */
@@ -124,7 +132,10 @@ function rssMb(n8n, field = 'VmHWM') {
 }
 
 async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres }) {
+	// Workers build the resume URL a waiting execution hands to HeyGen: they need main's public URL too.
+	const mainPort = await freePort();
 	const shared = {
+		WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
@@ -168,15 +179,16 @@ async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres })
 		await main.importCredentials([
 			{ ...CREDENTIAL, data: { apiKey: sandbox.apiKey, baseUrl: sandbox.apiUrl } },
 		]);
-		await main.importWorkflows([loadWorkflow()]);
+		await main.importWorkflows([loadWorkflow(), callbackWorkflow()]);
 		await main.cli(['publish:workflow', `--id=${LOAD_WORKFLOW_ID}`]);
+		await main.cli(['publish:workflow', `--id=${CALLBACK_WORKFLOW_ID}`]);
 	});
 	// Workers only need the migrated database, so all three processes boot at once.
 	cleanups.push(() => main.stop());
 	for (const w of workers) cleanups.push(() => w.stop());
 	await step(
 		`Starting n8n main (n8n start) and ${WORKERS} workers (n8n worker) until ready`,
-		() => Promise.all([main.start(), ...workers.map((w) => w.startWorker())]),
+		() => Promise.all([main.start({ port: mainPort }), ...workers.map((w) => w.startWorker())]),
 		{ heartbeat: 5_000 },
 	);
 	await main.setupOwner();
@@ -186,8 +198,8 @@ async function startAll({ runDir, tarball, buildLog, sandbox, redis, postgres })
 
 // ---- executions ---------------------------------------------------------------------------------
 
-async function listExecutions(main) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: LOAD_WORKFLOW_ID }));
+async function listExecutions(main, workflowId = LOAD_WORKFLOW_ID) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	// n8n answers 503 "Database is not ready!" while its periodic DB ping is late (seen under this
 	// load on 2 cores); that is a moment, not a failure: ask again.
 	for (let attempt = 1; ; attempt++) {
@@ -200,11 +212,14 @@ async function listExecutions(main) {
 }
 
 /** Polls until `count` executions newer than `sinceIds` exist and all have ended. */
-async function waitForExecutions(main, { count, sinceIds, timeoutMs = 240_000 }) {
+async function waitForExecutions(
+	main,
+	{ count, sinceIds, timeoutMs = 240_000, workflowId = LOAD_WORKFLOW_ID },
+) {
 	const deadline = Date.now() + timeoutMs;
 	let mine = [];
 	while (Date.now() < deadline) {
-		mine = (await listExecutions(main)).filter((e) => !sinceIds.has(String(e.id)));
+		mine = (await listExecutions(main, workflowId)).filter((e) => !sinceIds.has(String(e.id)));
 		if (mine.length >= count && mine.every((e) => FINISHED.has(e.status))) return mine;
 		await new Promise((r) => setTimeout(r, 500));
 	}
@@ -225,11 +240,11 @@ async function saveExecution(main, id, runDir) {
  * POSTs a file to the production webhook, as a client system would. n8n registers a published
  * workflow's webhook shortly after it reports ready: a 404 started nothing, so it is asked again.
  */
-async function postFile(main, file, run) {
+async function postFile(main, file, run, webhookPath = LOAD_WEBHOOK_PATH) {
 	const body = readFileSync(file);
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const res = await request(`${main.baseUrl}/webhook/${LOAD_WEBHOOK_PATH}?run=${run}`, {
+		const res = await request(`${main.baseUrl}/webhook/${webhookPath}?run=${run}`, {
 			method: 'POST',
 			headers: {
 				'content-type': file.endsWith('.pdf') ? 'application/pdf' : 'video/mp4',
@@ -557,6 +572,55 @@ async function main() {
 		afterRedis.map((e) => `${e.id}:${e.status}`).join(','),
 	);
 	await checkSandbox(sandbox, redisRuns, { label: 'after Redis restart' });
+
+	// ---- 4. workflow 2: the callback wait, resumed through main, continued on a worker -------------
+	// A render of ≈ 6 s, so the execution is seen waiting; the sandbox re-sends a callback n8n refused.
+	await sandbox.control('POST', '/__sandbox/options', {
+		clock: { thinkingMs: 1500, generatingMs: 4500, videoPendingMs: 1000, videoProcessingMs: 3000 },
+		callbackRetries: 8,
+	});
+	await sandbox.clearJournal();
+	const [cbRun] = makeRunFiles(filesDir, 1, 0, 0, 'callback-');
+	const workerStarts = () => workers.flatMap((w) => w.started);
+	const cb = await step('Workflow 2: webhook → waiting for the callback → resumed', async () => {
+		await postFile(n8n, cbRun.file, cbRun.run, CALLBACK_WEBHOOK_PATH);
+		const deadline = Date.now() + 120_000;
+		let sawWaiting = false;
+		let execution;
+		while (Date.now() < deadline) {
+			[execution] = await listExecutions(n8n, CALLBACK_WORKFLOW_ID);
+			if (execution?.status === 'waiting') sawWaiting = true;
+			if (execution && FINISHED.has(execution.status)) break;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		return { execution, sawWaiting };
+	});
+	const cbId = String(cb.execution?.id);
+	check(cb.sawWaiting, `callback: execution ${cbId} was waiting while HeyGen rendered`);
+	check(cb.execution?.status === 'success', 'callback: it ended in success', cb.execution?.status);
+	const cbState = await sandbox.state();
+	const cbSession = Object.values(cbState.sessions).at(-1);
+	const callbackUrl = cbSession?.request?.callback_url ?? '';
+	check(
+		callbackUrl.startsWith(`${n8n.baseUrl}/webhook-waiting/`),
+		"callback: the callback_url sent to HeyGen is main's resume URL",
+		callbackUrl,
+	);
+	check(
+		cbState.callbacks.some((c) => c.status === 200),
+		'callback: main answered the callback 200',
+		cbState.callbacks.map((c) => c.status).join(','),
+	);
+	const cbStarts = workerStarts().filter((id) => id === cbId).length;
+	check(
+		cbStarts >= 2,
+		`callback: a worker ran the start and the continuation (${cbStarts} worker starts of execution ${cbId})`,
+		cbStarts,
+	);
+	check(
+		!/Worker (started|finished)/.test(readFileSync(n8n.logFile, 'utf8')),
+		'callback: main ran no part of it',
+	);
 
 	// ---- figures ----------------------------------------------------------------------------------
 	console.log('');

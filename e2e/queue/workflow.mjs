@@ -9,6 +9,17 @@ export const LOAD_WEBHOOK_PATH = 'heygen-queue-load';
 
 const credentials = { heyGenV3Api: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
 
+export const CALLBACK_WORKFLOW_ID = 'heygenQueueCallback2';
+export const CALLBACK_WEBHOOK_PATH = 'heygen-queue-callback';
+
+/** Links nodes in a row. */
+const chain = (...names) =>
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
+
 export function loadWorkflow() {
 	return {
 		id: LOAD_WORKFLOW_ID,
@@ -59,9 +70,48 @@ export function loadWorkflow() {
 				credentials,
 			},
 		],
-		connections: {
-			'Receive the file': { main: [[{ node: 'Upload to HeyGen', type: 'main', index: 0 }]] },
-			'Upload to HeyGen': { main: [[{ node: 'Create the video', type: 'main', index: 0 }]] },
-		},
+		connections: chain('Receive the file', 'Upload to HeyGen', 'Create the video'),
+	};
+}
+
+/**
+ * Workflow 2: the same start, then Video Agent (node version 2) with Wait Method: Callback. The
+ * execution waits; HeyGen's callback reaches main's resume URL (/webhook-waiting/…), and the
+ * continuation is queued to a worker.
+ */
+export function callbackWorkflow() {
+	const wf = loadWorkflow();
+	const [receive, upload] = wf.nodes;
+	return {
+		...wf,
+		id: CALLBACK_WORKFLOW_ID,
+		name: 'Queue mode: webhook file → HeyGen asset → Video Agent video, waiting for the callback',
+		nodes: [
+			{
+				...receive,
+				id: '6a1f0e00-0014-4000-8000-000000000011',
+				webhookId: '6a1f0e00-0014-4000-8000-0000000000bb',
+				parameters: { ...receive.parameters, path: CALLBACK_WEBHOOK_PATH },
+			},
+			{ ...upload, id: '6a1f0e00-0014-4000-8000-000000000012' },
+			{
+				id: '6a1f0e00-0014-4000-8000-000000000013',
+				name: 'Create the video',
+				type: 'n8n-nodes-heygen-v3.heyGenVideoAgent',
+				typeVersion: 2,
+				position: [520, 0],
+				parameters: {
+					operation: 'create',
+					prompt:
+						"=Queue-mode callback check, run {{ $('Receive the file').first().json.query.run }}",
+					assetIds: '={{ $json.asset_id }}',
+					waitForCompletion: true,
+					waitMethod: 'callback',
+					options: { maxWaitSeconds: 600 },
+				},
+				credentials,
+			},
+		],
+		connections: chain('Receive the file', 'Upload to HeyGen', 'Create the video'),
 	};
 }
