@@ -1,12 +1,13 @@
 // Drives a real n8n 2.x (e2e/node_modules/n8n, on node@24) in a fresh user folder: CLI import and
 // execute, and the server (`n8n start`) with its REST API for the editor check.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 
 import {
 	E2E_BIN,
+	N8N_DIR,
 	UserFacingError,
 	assertPortFree,
 	freePort,
@@ -15,7 +16,16 @@ import {
 	stopChild,
 } from './util.mjs';
 
-export const N8N_VERSION = '2.41.1';
+/** The version of the n8n being driven (2.41.1 from e2e/node_modules unless HEYGEN_E2E_N8N_DIR says otherwise). */
+export const N8N_VERSION = (() => {
+	try {
+		return JSON.parse(
+			readFileSync(path.join(N8N_DIR, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+		).version;
+	} catch {
+		return '2.41.1';
+	}
+})();
 
 export class N8n {
 	/**

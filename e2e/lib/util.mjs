@@ -17,7 +17,12 @@ export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export const ROOT = path.resolve(E2E_DIR, '..');
 export const SCRATCH = path.join(ROOT, '.scratch', 'e2e');
 export const EXAMPLES_DIR = path.join(ROOT, 'examples');
-export const E2E_BIN = path.join(E2E_DIR, 'node_modules', '.bin');
+// HEYGEN_E2E_N8N_DIR: run against another n8n install (a folder whose node_modules holds n8n and node@24),
+// e.g. the oldest n8n 2.x the pack claims (npm run test:e2e:oldest). Default: e2e/node_modules.
+export const N8N_DIR = process.env.HEYGEN_E2E_N8N_DIR
+	? path.resolve(process.env.HEYGEN_E2E_N8N_DIR)
+	: E2E_DIR;
+export const E2E_BIN = path.join(N8N_DIR, 'node_modules', '.bin');
 export const ROOT_BIN = path.join(ROOT, 'node_modules', '.bin');
 
 // ---------------------------------------------------------------------------------------------

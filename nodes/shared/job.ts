@@ -714,7 +714,16 @@ export async function resumeFromCallback(
 			pairedItem: paired.map((item) => ({ item })),
 		});
 	}
-	return { workflowData: [[...outputs, ...errors]] };
+	// In input order, like every other output of the node.
+	const first = (item: INodeExecutionData) => {
+		const paired = item.pairedItem;
+		return Array.isArray(paired)
+			? (paired[0]?.item ?? 0)
+			: typeof paired === 'object'
+				? paired.item
+				: 0;
+	};
+	return { workflowData: [[...outputs, ...errors].sort((a, b) => first(a) - first(b))] };
 }
 
 function stillWaiting(): IWebhookResponseData {
