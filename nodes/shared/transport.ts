@@ -19,6 +19,7 @@ import {
 	type HeyGenContext,
 } from './errors';
 import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
+import { StreamedBody } from './streamedBody';
 
 export const CREDENTIAL_TYPE = 'heyGenV3Api';
 
@@ -29,8 +30,8 @@ export interface ApiRequest {
 	/** path below the base URL, e.g. `/v3/assets` */
 	path: string;
 	qs?: IDataObject;
-	/** a JSON object, or raw bytes together with a `content-type` header */
-	body?: IDataObject | Buffer;
+	/** a JSON object, or raw bytes (a Buffer, or a StreamedBody sent as it is read) with a `content-type` header */
+	body?: IDataObject | Buffer | StreamedBody;
 	headers?: Record<string, string>;
 	/**
 	 * `safe`: re-sending cannot create anything twice (GET, complete, a POST with an
@@ -120,7 +121,7 @@ export async function heyGenApiRequest(
 ): Promise<ApiResponse> {
 	const baseUrl = await getBaseUrl(this, request.itemIndex);
 	const signal = cancelSignal(this);
-	const isRaw = Buffer.isBuffer(request.body);
+	const isRaw = Buffer.isBuffer(request.body) || request.body instanceof StreamedBody;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -131,7 +132,8 @@ export async function heyGenApiRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-		// A Buffer body is re-sent on redirect by copying it; we never want redirects on the API.
+		// With redirects on, n8n's client keeps a copy of the whole body (a StreamedBody too) to
+		// re-send it; we never want redirects on the API.
 		disableFollowRedirect: true,
 	};
 
