@@ -45,6 +45,8 @@ export interface ApiRequest {
 	what: string;
 	itemIndex?: number;
 	timeoutMs?: number;
+	/** Date.now() after which no attempt or retry wait may run (bounds the whole call, retries included) */
+	deadline?: number;
 }
 
 export interface ApiResponse {
@@ -137,17 +139,21 @@ export async function heyGenApiRequest(
 		disableFollowRedirect: true,
 	};
 
+	// With a deadline, an attempt gets only the time left and a retry only starts if its wait ends in time.
+	const timeLeft = () => (request.deadline ?? Infinity) - Date.now();
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 				...options,
+				timeout: Math.max(1, Math.min(options.timeout ?? DEFAULT_TIMEOUT_MS, timeLeft())),
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = errorCode(error);
 			if (signal?.aborted || !code) throw asNodeError(this, error, request.itemIndex);
-			if (request.retry === 'safe' && attempt <= MAX_RETRIES) {
-				await sleep(retryDelayMs(attempt), signal);
+			const delay = retryDelayMs(attempt);
+			if (request.retry === 'safe' && attempt <= MAX_RETRIES && delay < timeLeft()) {
+				await sleep(delay, signal);
 				continue;
 			}
 			throw connectionError(
@@ -167,8 +173,9 @@ export async function heyGenApiRequest(
 			status === 429 ||
 			(request.retry === 'safe' &&
 				(TRANSIENT_STATUSES.includes(status) || (status < 300 && !body)));
-		if (retryable && attempt <= MAX_RETRIES) {
-			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
+		const delay = retryDelayMs(attempt, headerValue(response.headers, 'retry-after'));
+		if (retryable && attempt <= MAX_RETRIES && delay < timeLeft()) {
+			await sleep(delay, signal);
 			continue;
 		}
 		if (status >= 200 && status < 300) {

@@ -48,6 +48,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		quiet: o.quiet ?? false,
 		callbackSecret: o.callbackSecret ?? 'whsec_sandbox',
 		callbackTimeoutMs: o.callbackTimeoutMs ?? 10_000,
+		privateVoices: o.privateVoices ?? 10,
 		log: o.log ?? null,
 	};
 }
@@ -304,6 +305,8 @@ export class Core implements Sandbox {
 					(o as unknown as Record<string, number>)[key] = v;
 			}
 		}
+		// the catalogues depend on options (privateVoices): rebuilt on next use
+		if (partial.privateVoices !== undefined) this.catalogCache = null;
 	}
 
 	reset(): void {
@@ -432,7 +435,7 @@ export class Core implements Sandbox {
 
 	catalog() {
 		if (!this.catalogCache) {
-			const voices = catalog.voices();
+			const voices = catalog.voices(this.opts.privateVoices);
 			this.catalogCache = {
 				styles: catalog.styles(this.storageUrl),
 				voices,

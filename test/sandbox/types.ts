@@ -38,6 +38,8 @@ export interface SandboxOptions {
 	callbackSecret?: string;
 	/** Per-attempt timeout of a callback delivery, default 10_000 ms. */
 	callbackTimeoutMs?: number;
+	/** How many of the account's own (private) voices the catalogue has, default 10 (after 120 public). */
+	privateVoices?: number;
 }
 
 export type SandboxOptionsSnapshot = Required<Omit<SandboxOptions, 'log' | 'clock'>> & {
