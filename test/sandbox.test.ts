@@ -741,23 +741,21 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		expect(sb.assets.get(d2.asset_id)!.status).toBe('pending_upload');
 	});
 
-	test('chunked bodies: exact total → 200; different total → 403', async () => {
+	test('chunked bodies without Content-Length → 411 MissingContentLength (S3 presigned PUTs need the length)', async () => {
+		// The old sandbox accepted a chunked body whose counted total matched: a client that
+		// forgot Content-Length passed here and failed against S3.
 		const d = await init();
-		const ok = await put(
+		const p = await put(
 			d.upload_url,
 			Readable.from([MP4.subarray(0, 1000), MP4.subarray(1000)]),
 			d.upload_headers,
 		);
-		expect(ok.status).toBe(200);
+		expect(p.status).toBe(411);
+		expect(s3code(p.text)).toBe('MissingContentLength');
 		expect(sb.journal('storage').at(-1)!.headers['transfer-encoding']).toBe('chunked');
-		const d2 = await init();
-		const bad = await put(
-			d2.upload_url,
-			Readable.from([MP4, Buffer.from('extra')]),
-			d2.upload_headers,
-		);
-		expect(bad.status).toBe(403);
-		expect(s3code(bad.text)).toBe('SignatureDoesNotMatch');
+		expect(sb.assets.get(d.asset_id)!.status).toBe('pending_upload');
+		// with the length, the same URL works
+		expect((await put(d.upload_url, MP4, d.upload_headers)).status).toBe(200);
 	});
 
 	test('tampered signature or expiry param → 403 SignatureDoesNotMatch; unknown asset → 403 AccessDenied', async () => {
@@ -779,12 +777,18 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		expect(s3code(p.text)).toBe('AccessDenied');
 	});
 
-	test('a used-up URL → 403 AccessDenied', async () => {
+	test('a URL takes repeated PUTs until it expires, like S3 (the last one counts); not after complete', async () => {
+		// The old sandbox refused a second PUT, which S3 accepts: a client retrying a PUT whose
+		// answer was lost would have been told "403" here but succeeded against S3.
 		const d = await init();
+		const other = Buffer.concat([MP4.subarray(0, -1), Buffer.from([MP4.at(-1)! ^ 0xff])]);
 		expect((await put(d.upload_url, MP4, d.upload_headers)).status).toBe(200);
-		const again = await put(d.upload_url, MP4, d.upload_headers);
-		expect(again.status).toBe(403);
-		expect(s3code(again.text)).toBe('AccessDenied');
+		expect((await put(d.upload_url, other, d.upload_headers)).status).toBe(200);
+		expect(sb.assets.get(d.asset_id)!.sha256).toBe(sha(other));
+		expect((await complete(d.asset_id)).status).toBe(200);
+		const late = await put(d.upload_url, MP4, d.upload_headers);
+		expect(late.status).toBe(403);
+		expect(s3code(late.text)).toBe('AccessDenied');
 	});
 
 	test('expiry: a PUT after expires_in_seconds → 403 AccessDenied "Request has expired"', async () => {

@@ -342,6 +342,7 @@ async function completeUpload(core: Core, ctx: Ctx): Promise<Result> {
 		throw bad('checksum_sha256', 'invalid checksum: it does not match the uploaded bytes.');
 	asset.status = 'processing';
 	asset.completed_at = Date.now();
+	if (asset.upload) asset.upload.used = true; // the object is HeyGen's now: no more PUTs
 	asset.complete_response = { data: view(asset) };
 	return { status: 200, body: asset.complete_response };
 }

@@ -128,6 +128,7 @@ export interface AssetRecord {
 		headers: Record<string, string>;
 		issued_at: number;
 		expires_at: number;
+		/** completed or deleted: the URL takes no more PUTs (before that, any number until expiry, like S3) */
 		used: boolean;
 	} | null;
 	/** Number of /complete calls that got 409 after the PUT (for completeLagCalls). */
