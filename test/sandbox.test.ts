@@ -211,13 +211,9 @@ describe('POST /v3/assets multipart (§2)', () => {
 		},
 	);
 
-	test('ignores other fields; takes the first `file` part; quoted boundary', async () => {
+	test('quoted boundary', async () => {
 		const body = multipartBody(
-			[
-				{ name: 'note', data: 'hello' },
-				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
-				{ name: 'file', filename: 'b.png', data: SAMPLES.png.bytes },
-			],
+			[{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes }],
 			'xyz',
 		);
 		const r = await api(sb, 'POST', '/v3/assets', {
@@ -228,8 +224,41 @@ describe('POST /v3/assets multipart (§2)', () => {
 		expect(r.json.data.mime_type).toBe('application/pdf');
 	});
 
+	test.each([
+		[
+			'a second `file` part',
+			[
+				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
+				{ name: 'file', filename: 'b.png', data: SAMPLES.png.bytes },
+			],
+			/second part named file/,
+		],
+		[
+			'another field',
+			[
+				{ name: 'note', data: 'hello' },
+				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
+			],
+			/Unknown field 'note'/,
+		],
+	])(
+		'extra multipart parts (%s) → 400 invalid_parameter param file',
+		async (_n, parts, message) => {
+			// The old sandbox took the first file and ignored the rest: a client sending two files
+			// (expecting two assets) or stray fields passed here.
+			const r = await api(sb, 'POST', '/v3/assets', {
+				body: multipartBody(parts),
+				headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+			});
+			expect(r.status).toBe(400);
+			expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'file' });
+			expect(r.json.error.message).toMatch(message);
+			expect(sb.assets.size).toBe(0);
+		},
+	);
+
 	test('part `file` missing → 400 invalid_parameter param file', async () => {
-		const body = multipartBody([{ name: 'other', filename: 'a.png', data: SAMPLES.png.bytes }]);
+		const body = multipartBody([]);
 		const r = await api(sb, 'POST', '/v3/assets', {
 			body,
 			headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },

@@ -93,10 +93,21 @@ async function uploadMultipart(core: Core, ctx: Ctx): Promise<Result> {
 			};
 			const parser = new MultipartParser(boundary, {
 				onPart(part) {
-					if (part.name === 'file' && !found) {
-						found = { part, chunks: [], size: 0, hash: createHash('sha256') };
-						current = 'file';
-					} else current = 'other';
+					// `file` is the only field (heygen-api.md §2): a second file or any other field
+					// is refused, not silently ignored.
+					if (part.name !== 'file' || found)
+						throw new ApiError(
+							400,
+							'invalid_parameter',
+							part.name === 'file'
+								? 'Only one file per request: the body has a second part named file.'
+								: `Unknown field '${part.name ?? ''}': POST /v3/assets takes exactly one part, named file.`,
+							'file',
+							{},
+							true,
+						);
+					found = { part, chunks: [], size: 0, hash: createHash('sha256') };
+					current = 'file';
 				},
 				onData(chunk) {
 					if (current === 'file' && found) {
