@@ -607,6 +607,31 @@ describe('POST /v3/assets/direct-uploads (§3)', () => {
 	});
 });
 
+describe('JSON endpoints check Content-Type (§1.3)', () => {
+	test.each([
+		['text/plain', 'text/plain'],
+		['form data', 'application/x-www-form-urlencoded'],
+		['none', undefined],
+	])('a JSON body sent as %s → 400 (the old sandbox parsed it anyway)', async (_n, type) => {
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			body: JSON.stringify({ filename: 'f.mp4', content_type: 'video/mp4', size_bytes: 10 }),
+			headers: type ? { 'content-type': type } : {},
+		});
+		expect(r.status).toBe(400);
+		expect(r.json.error.code).toBe('invalid_parameter');
+		expect(r.json.error.message).toMatch(/Content-Type must be application\/json/);
+		expect(sb.assets.size).toBe(0);
+	});
+
+	test('application/json with a charset is fine', async () => {
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			body: JSON.stringify({ filename: 'f.mp4', content_type: 'video/mp4', size_bytes: 10 }),
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+		});
+		expect(r.status).toBe(200);
+	});
+});
+
 describe('storage PUT (§3.1) and complete (§4)', () => {
 	async function init(
 		contentType = 'video/mp4',

@@ -858,6 +858,15 @@ export class Core implements Sandbox {
 			if (allowEmpty) return {};
 			throw new ApiError(400, 'invalid_parameter', 'Request body must be a JSON object.');
 		}
+		// JSON endpoints take Content-Type: application/json (heygen-api.md §1.3); a body sent as
+		// text/plain or form data is refused even when it happens to parse.
+		const contentType = String(ctx.req.headers['content-type'] ?? '');
+		if (!/^\s*application\/json\s*(;|$)/i.test(contentType))
+			throw new ApiError(
+				400,
+				'invalid_parameter',
+				`Content-Type must be application/json, got ${contentType ? `'${contentType}'` : 'none'}.`,
+			);
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(buf.toString('utf8'));

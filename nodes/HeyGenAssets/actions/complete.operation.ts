@@ -69,7 +69,7 @@ export async function execute(
 		// `typeof null` is 'object': name null (an unset upstream field) as what it is.
 		const shown =
 			raw === '' || raw === undefined || raw === null
-				? `empty (${raw === null ? 'null' : 'no value'})`
+				? `empty${raw === null ? ' (null)' : ''}`
 				: typeof raw === 'string'
 					? `"${raw}"`
 					: Array.isArray(raw)
