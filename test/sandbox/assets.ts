@@ -226,7 +226,7 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 		if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
 			throw bad('size_bytes', "'size_bytes' is required and must be a positive integer.");
 		const maxBytes = core.opts.maxBytes;
-		if (size > maxBytes)
+		if (size > maxBytes && core.opts.maxBytesCheckedAtInit)
 			throw bad(
 				'size_bytes',
 				`'size_bytes' (${size}) exceeds max_bytes (${maxBytes}) for direct uploads.`,

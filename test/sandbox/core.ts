@@ -49,6 +49,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		callbackSecret: o.callbackSecret ?? 'whsec_sandbox',
 		callbackTimeoutMs: o.callbackTimeoutMs ?? 10_000,
 		privateVoices: o.privateVoices ?? 10,
+		maxBytesCheckedAtInit: o.maxBytesCheckedAtInit ?? true,
 		log: o.log ?? null,
 	};
 }
@@ -297,7 +298,8 @@ export class Core implements Sandbox {
 					o[key] = v;
 					break;
 				case 'quiet':
-					o.quiet = Boolean(v);
+				case 'maxBytesCheckedAtInit':
+					o[key] = Boolean(v);
 					break;
 				default:
 					if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)

@@ -38,6 +38,11 @@ export interface SandboxOptions {
 	callbackSecret?: string;
 	/** Per-attempt timeout of a callback delivery, default 10_000 ms. */
 	callbackTimeoutMs?: number;
+	/**
+	 * Whether an init over `maxBytes` is refused (400, default true). Off, the init answers with the
+	 * lower `max_bytes` and the client has to check it itself.
+	 */
+	maxBytesCheckedAtInit?: boolean;
 	/** How many of the account's own (private) voices the catalogue has, default 10 (after 120 public). */
 	privateVoices?: number;
 }
