@@ -38,7 +38,12 @@ afterAll(async () => {
 beforeEach(() => {
 	sandbox.clearJournal();
 	sandbox.clearFaults();
-	sandbox.setOptions({ completeLagCalls: 0, uploadExpiresInSeconds: 3600, maxBytes: 209_715_200 });
+	sandbox.setOptions({
+		completeLagCalls: 0,
+		uploadExpiresInSeconds: 3600,
+		maxBytes: 209_715_200,
+		staleUploadUrls: 0,
+	});
 });
 
 function run(
@@ -334,7 +339,24 @@ describe('recovery', () => {
 		expect(puts[1]).toMatchObject({ status: 200, bodySize: bytes.length, sha256: sha256(bytes) });
 	});
 
-	it('starts one fresh direct upload when the upload URL has expired', async () => {
+	it('starts one fresh direct upload when storage says the upload URL has expired', async () => {
+		sandbox.setOptions({ staleUploadUrls: 1 });
+		const bytes = mp4Bytes();
+		const result = await run(
+			[{ binary: { data: { fileName: 'late.mp4', mimeType: 'video/mp4', content: bytes } } }],
+			{ operation: 'directUpload' },
+		);
+		expect(result.error).toBeUndefined();
+		const [out] = result.output('HeyGen Assets');
+		const inits = apiCalls('POST', /direct-uploads$/);
+		expect(inits).toHaveLength(2);
+		const puts = sandbox.journal('storage').filter((e) => e.method === 'PUT');
+		expect(puts.map((p) => p.status)).toEqual([403, 200]);
+		expect(puts[1]).toMatchObject({ bodySize: bytes.length, sha256: sha256(bytes) });
+		expect(sandbox.assets.get(out.json.asset_id as string)?.status).toBe('processing');
+	});
+
+	it('fails clearly when the fresh upload URL has expired as well', async () => {
 		sandbox.setOptions({ uploadExpiresInSeconds: 1 });
 		const result = await run(
 			[{ binary: { data: { fileName: 'slow.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }],

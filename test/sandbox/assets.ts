@@ -260,6 +260,8 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 		if (checksumHex)
 			uploadHeaders['x-amz-checksum-sha256'] = Buffer.from(checksumHex, 'hex').toString('base64');
 		const ext = extensionFor(canonical);
+		const staleUrl = core.opts.staleUploadUrls > 0;
+		if (staleUrl) core.opts.staleUploadUrls--;
 		const asset: AssetRecord = {
 			asset_id: id,
 			status: 'pending_upload',
@@ -282,7 +284,9 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 				query,
 				headers: uploadHeaders,
 				issued_at: issued.getTime(),
-				expires_at: issued.getTime() + expiresIn * 1000,
+				// `staleUploadUrls`: this URL has already expired on the storage side (as after a
+				// slow queue), so a client's "Request has expired" path can be exercised at once
+				expires_at: staleUrl ? issued.getTime() - 1 : issued.getTime() + expiresIn * 1000,
 				used: false,
 			},
 			complete_lag_served: 0,

@@ -50,6 +50,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		callbackTimeoutMs: o.callbackTimeoutMs ?? 10_000,
 		privateVoices: o.privateVoices ?? 10,
 		maxBytesCheckedAtInit: o.maxBytesCheckedAtInit ?? true,
+		staleUploadUrls: o.staleUploadUrls ?? 0,
 		log: o.log ?? null,
 	};
 }

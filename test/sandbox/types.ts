@@ -43,6 +43,8 @@ export interface SandboxOptions {
 	 * lower `max_bytes` and the client has to check it itself.
 	 */
 	maxBytesCheckedAtInit?: boolean;
+	/** The next N direct-upload URLs are issued already expired on the storage side (default 0). */
+	staleUploadUrls?: number;
 	/** How many of the account's own (private) voices the catalogue has, default 10 (after 120 public). */
 	privateVoices?: number;
 }
