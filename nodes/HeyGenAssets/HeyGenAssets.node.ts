@@ -8,6 +8,7 @@ import {
 
 import { asNodeError } from '../shared/errors';
 import { runUnits, type WorkUnit } from '../shared/items';
+import { assertSupportedN8n } from '../shared/n8nVersion';
 import {
 	concurrencyOf,
 	optionsDescription,
@@ -82,6 +83,7 @@ export class HeyGenAssets implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		assertSupportedN8n(this);
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as AssetsOperation;
 

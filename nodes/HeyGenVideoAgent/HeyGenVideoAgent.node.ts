@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
+import { assertSupportedN8n } from '../shared/n8nVersion';
 import {
 	concurrencyOf,
 	readId,
@@ -107,6 +108,7 @@ export class HeyGenVideoAgent implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		assertSupportedN8n(this);
 		const operation = this.getNodeParameter('operation', 0) as VideoAgentOperation;
 		if (operation === 'create') return [await create.execute.call(this)];
 		if (!OPERATIONS.includes(operation)) {

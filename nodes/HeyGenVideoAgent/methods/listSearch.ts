@@ -10,6 +10,7 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { asNodeError } from '../../shared/errors';
 import { heyGenApiRequest } from '../../shared/transport';
 
 /** Per-request timeout of the pickers' list searches. */
@@ -86,7 +87,7 @@ async function search(
 		} catch (error) {
 			// Show what was found; the token retries this page when the user scrolls.
 			if (results.length > 0) break;
-			throw error;
+			throw asNodeError(context, error);
 		}
 		const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
 		for (const entry of data) {
