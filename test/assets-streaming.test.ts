@@ -65,8 +65,8 @@ const server = () => ({
 	apiKey: sandbox.apiKey,
 });
 
-it('direct-uploads a 400 MB file from filesystem binary storage without loading it into memory', async () => {
-	const size = 400 * MiB;
+it('direct-uploads a 256 MiB file from filesystem binary storage without loading it into memory', async () => {
+	const size = 256 * MiB;
 	const path = join(scratchRoot, 'large.mp4');
 	const digest = await writeLargeFile(path, size, mp4Header());
 	const binary = await worker<StoredBinary>({

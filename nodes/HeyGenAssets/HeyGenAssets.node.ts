@@ -1,4 +1,5 @@
 import {
+	ExpressionError,
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -94,7 +95,9 @@ export class HeyGenAssets implements INodeType {
 		const units: Array<WorkUnit<PreparedUnit | Error>> = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const fail = (error: unknown) => {
-				const itemError = asNodeError(this, error, itemIndex);
+				// n8n's own expression errors keep their message and description as they are
+				const itemError =
+					error instanceof ExpressionError ? error : asNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw itemError;
 				units.push({ items: [itemIndex], input: itemError });
 			};
