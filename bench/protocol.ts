@@ -41,12 +41,23 @@ export interface StoreJob {
 	mimeType: string;
 }
 
-/** One measured upload of one file (items 1, 2, 5 and the chunk-size sweep). */
+/** The same file stored `copies` times (distinct binaries, item 6's many files). */
+export interface StoreCopiesJob extends Omit<StoreJob, 'scenario'> {
+	scenario: 'storeCopies';
+	copies: number;
+}
+
+/**
+ * One measured upload of one file (items 1, 2, 5 and the chunk-size sweep), or of several files
+ * in one run of the node (`packUploadMany`, item 6: one input item per binary of `binaries`).
+ */
 export interface SingleJob {
 	/** nodeStream: plain Node.js, no n8n — fs.createReadStream(file) piped into http.request */
-	scenario: 'packDirect' | 'packUpload' | 'httpNode' | 'nodeStream';
+	scenario: 'packDirect' | 'packUpload' | 'packUploadMany' | 'httpNode' | 'nodeStream';
 	server: ServerInfo;
 	binary: StoredBinary;
+	/** packUploadMany: the files of the measured run (`binary` is then the first of them) */
+	binaries?: StoredBinary[];
 	/** the original file (nodeStream reads it directly) */
 	file?: string;
 	/** measure the same upload a second time in the same process (`again`) */
@@ -71,7 +82,7 @@ export interface ManyJob {
 	variants?: Array<{ name: string; policy: ChunkPolicy; concurrencies: Array<number | null> }>;
 }
 
-export type WorkerJob = StoreJob | SingleJob | ManyJob;
+export type WorkerJob = StoreJob | StoreCopiesJob | SingleJob | ManyJob;
 
 export interface Measurement {
 	seconds: number;
@@ -120,4 +131,4 @@ export interface ManyResult {
 	}>;
 }
 
-export type WorkerResult = StoredBinary | SingleResult | ManyResult;
+export type WorkerResult = StoredBinary | StoredBinary[] | SingleResult | ManyResult;

@@ -263,6 +263,18 @@ async function storeFile(path: string, fileName: string, mimeType: string): Prom
 	);
 }
 
+async function storeCopies(
+	path: string,
+	fileName: string,
+	mimeType: string,
+	copies: number,
+): Promise<IBinaryData[]> {
+	const stored: IBinaryData[] = [];
+	for (let copy = 0; copy < copies; copy++)
+		stored.push(await storeFile(path, fileName.replace(/(\.\w+)?$/, `-${copy}$1`), mimeType));
+	return stored;
+}
+
 async function storeBuffer(
 	bytes: Buffer,
 	fileName: string,
@@ -347,7 +359,7 @@ function workflow(
 async function runSingle(job: SingleJob): Promise<SingleResult> {
 	const { server } = job;
 	const big = job.binary as IBinaryData;
-	const size = job.binary.bytes;
+	const size = (job.binaries ?? [job.binary]).reduce((sum, binary) => sum + binary.bytes, 0);
 	const small = await storeBuffer(mp4Bytes(64 * 1024), 'warmup.mp4', 'video/mp4');
 	const asked = instrumentStreams(job.chunkPolicy);
 
@@ -386,11 +398,16 @@ async function runSingle(job: SingleJob): Promise<SingleResult> {
 			options: {},
 		};
 		prepare = async (binary) => async () => {
-			currentItems = [{ json: {}, binary: { data: binary } }];
+			// item 6: the measured run sends every file of `binaries`, one input item each
+			const files =
+				job.scenario === 'packUploadMany' && binary === big
+					? (job.binaries as IBinaryData[])
+					: [binary];
+			currentItems = files.map((data) => ({ json: {}, binary: { data } }));
 			const [item] = check(
 				await runWorkflow(workflow(server, assetsNode(parameters))),
 				'HeyGen Assets',
-				1,
+				files.length,
 			);
 			return item.json.asset_id as string;
 		};
@@ -615,9 +632,11 @@ async function main(): Promise<void> {
 	const result =
 		job.scenario === 'store'
 			? await storeFile(job.file, job.fileName, job.mimeType)
-			: job.scenario === 'many'
-				? await runMany(job)
-				: await runSingle(job);
+			: job.scenario === 'storeCopies'
+				? await storeCopies(job.file, job.fileName, job.mimeType, job.copies)
+				: job.scenario === 'many'
+					? await runMany(job)
+					: await runSingle(job);
 	process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 

@@ -38,7 +38,12 @@ afterAll(async () => {
 beforeEach(() => {
 	sandbox.clearJournal();
 	sandbox.clearFaults();
-	sandbox.setOptions({ completeLagCalls: 0, uploadExpiresInSeconds: 3600, maxBytes: 209_715_200 });
+	sandbox.setOptions({
+		completeLagCalls: 0,
+		uploadExpiresInSeconds: 3600,
+		maxBytes: 209_715_200,
+		staleUploadUrls: 0,
+	});
 });
 
 function run(
@@ -334,7 +339,24 @@ describe('recovery', () => {
 		expect(puts[1]).toMatchObject({ status: 200, bodySize: bytes.length, sha256: sha256(bytes) });
 	});
 
-	it('starts one fresh direct upload when the upload URL has expired', async () => {
+	it('starts one fresh direct upload when storage says the upload URL has expired', async () => {
+		sandbox.setOptions({ staleUploadUrls: 1 });
+		const bytes = mp4Bytes();
+		const result = await run(
+			[{ binary: { data: { fileName: 'late.mp4', mimeType: 'video/mp4', content: bytes } } }],
+			{ operation: 'directUpload' },
+		);
+		expect(result.error).toBeUndefined();
+		const [out] = result.output('HeyGen Assets');
+		const inits = apiCalls('POST', /direct-uploads$/);
+		expect(inits).toHaveLength(2);
+		const puts = sandbox.journal('storage').filter((e) => e.method === 'PUT');
+		expect(puts.map((p) => p.status)).toEqual([403, 200]);
+		expect(puts[1]).toMatchObject({ bodySize: bytes.length, sha256: sha256(bytes) });
+		expect(sandbox.assets.get(out.json.asset_id as string)?.status).toBe('processing');
+	});
+
+	it('fails clearly when the fresh upload URL has expired as well', async () => {
 		sandbox.setOptions({ uploadExpiresInSeconds: 1 });
 		const result = await run(
 			[{ binary: { data: { fileName: 'slow.mp4', mimeType: 'video/mp4', content: mp4Bytes() } } }],
@@ -366,6 +388,64 @@ describe('items', () => {
 		expect(out[1].json.error).toMatch(/Item 1, field "data", file "two.gif" is a GIF image/);
 		expect(out[2].json.file_name).toBe('three.png');
 		expect(out.map((o) => o.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
+	});
+
+	it("reads each item's own options and field name", async () => {
+		const result = await run(
+			[
+				{ json: { keep: false, field: 'data' }, binary: { data: png('one.png') } },
+				{ json: { keep: true, field: 'image' }, binary: { image: png('two.png') } },
+			],
+			{
+				operation: 'upload',
+				binaryPropertyName: '={{ $json.field }}',
+				options: { keepBinary: '={{ $json.keep }}' },
+			},
+		);
+		expect(result.error).toBeUndefined();
+		const out = result.output('HeyGen Assets');
+		expect(out.map((o) => [o.json.file_name, Object.keys(o.binary ?? {})])).toEqual([
+			['one.png', []],
+			['two.png', ['image']],
+		]);
+	});
+
+	it('with Continue On Fail, an expression that fails in one item fails only that item', async () => {
+		// `$("Nowhere")` names no node: n8n throws an expression error for that item only.
+		const broken = (value: string) => `={{ $json.n === 1 ? $("Nowhere").item.json.x : ${value} }}`;
+		for (const parameters of [
+			{ operation: 'upload', binaryPropertyName: broken('"data"') },
+			{ operation: 'upload', options: { keepBinary: broken('false') } },
+		]) {
+			sandbox.clearJournal();
+			const result = await run(
+				[0, 1, 2].map((n) => ({ json: { n }, binary: { data: png(`f${n}.png`) } })),
+				parameters,
+				'filesystem',
+				{ onError: 'continueRegularOutput' },
+			);
+			expect(result.error).toBeUndefined();
+			const out = result.output('HeyGen Assets');
+			expect(out.map((o) => o.json.file_name ?? 'error')).toEqual(['f0.png', 'error', 'f2.png']);
+			expect(out[1].json.error).toMatch(/Referenced node doesn't exist/);
+			expect(out.map((o) => o.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
+			expect(apiCalls('POST', /^\/v3\/assets$/)).toHaveLength(2);
+		}
+	});
+
+	it('a file with an empty name is sent under its field name, not as an empty filename', async () => {
+		const result = await run(
+			[
+				{ binary: { data: { fileName: '', mimeType: 'image/png', content: pngBytes() } } },
+				{ binary: { data: { fileName: ' ', mimeType: 'video/mp4', content: mp4Bytes() } } },
+			],
+			{ operation: 'directUpload' },
+		);
+		expect(result.error).toBeUndefined();
+		const names = result.output('HeyGen Assets').map((o) => o.json.file_name as string);
+		expect(names.every((name) => /^data(\.\w+)?$/.test(name))).toBe(true);
+		const stored = [...sandbox.assets.values()].slice(-2).map((a) => a.filename);
+		expect(stored).toEqual(names);
 	});
 
 	it('keeps the input binary on request', async () => {

@@ -1,4 +1,7 @@
-import { HeyGenV3Api } from '../credentials/HeyGenV3Api.credentials';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { HeyGenV3Api, UNAUTHORIZED_MESSAGE } from '../credentials/HeyGenV3Api.credentials';
 import {
 	chain,
 	node,
@@ -10,6 +13,7 @@ import {
 import {
 	CREDENTIAL_TEST_TYPE,
 	registerCredentialTestNode,
+	resolveCredentialExpression,
 	resolveCredentialTestRequest,
 } from './harness/credential-test-node';
 import { start, type Sandbox } from './sandbox';
@@ -111,5 +115,76 @@ describe('HeyGen API credential', () => {
 		expect((error as unknown as { httpCode?: string }).httpCode).toBe('401');
 		const serialized = JSON.stringify(error) + String(error.stack) + String(error.description);
 		expect(serialized).not.toContain(wrongKey);
+	});
+
+	describe('never sends the key over plain http to a host not spelled as loopback', () => {
+		const keyHeader = (credentialType.authenticate.properties.headers ?? {})['X-Api-Key'] as string;
+		const refused = [
+			'http://api.heygen.com',
+			' HTTP://api.heygen.com/ ',
+			'http://localhost.example.com',
+			'http://127.0.0.1@example.com',
+			'http://10.0.0.7:8080',
+		];
+		const allowed = [
+			'https://api.heygen.com',
+			'http://127.0.0.1:4010',
+			'http://localhost',
+			'http://localhost:8080/',
+			'http://[::1]:3000',
+		];
+		const expected = (base: string) => (refused.includes(base) ? '' : VALID_KEY);
+
+		it("withholds it in n8n's in-process (legacy) expression engine", () => {
+			for (const base of [...refused, ...allowed]) {
+				expect([
+					base,
+					resolveCredentialExpression(keyHeader, { apiKey: VALID_KEY, baseUrl: base }),
+				]).toEqual([base, expected(base)]);
+			}
+		});
+
+		it("withholds it in the vm expression engine, a real n8n 2.x's default", () => {
+			const bases = [...refused, ...allowed];
+			const job = {
+				expressions: [keyHeader, credentialType.test.request.baseURL],
+				credentials: bases.map((baseUrl) => ({ apiKey: VALID_KEY, baseUrl })),
+			};
+			const out = execFileSync(
+				process.execPath,
+				[join(__dirname, 'harness', 'vm-expression.cjs'), JSON.stringify(job)],
+				{ encoding: 'utf8', timeout: 60_000 },
+			);
+			const { engine, results } = JSON.parse(out) as { engine: string; results: unknown[][] };
+			expect(engine).toBe('vm');
+			bases.forEach((base, i) => {
+				expect([base, results[i][0]]).toEqual([base, expected(base)]);
+				expect(results[i][1]).toBe(base.trim().replace(/\/+$/, ''));
+			});
+		});
+
+		it('sends the test request without the key, and the 401 explains why', async () => {
+			// 127.1 reaches the sandbox but is not spelled as loopback, so the key is withheld:
+			// what arrives is what a plain-http server elsewhere would have received.
+			const port = new URL(baseUrl).port;
+			const result = await runCredentialTest({
+				apiKey: VALID_KEY,
+				baseUrl: `http://127.1:${port}`,
+			});
+			// (n8n-core retries a 401 once after re-authenticating: every attempt is checked)
+			expect(received().length).toBeGreaterThanOrEqual(1);
+			for (const request of received()) {
+				expect(request).toMatchObject({ path: '/v3/users/me', status: 401 });
+				expect(request.headers['x-api-key'] ?? '').toBe('');
+				expect(JSON.stringify(request.headers)).not.toContain(VALID_KEY);
+			}
+			expect(result.error).toBeDefined();
+			// n8n's credential tester shows a rule's message for the matching status.
+			expect(credentialType.test.rules).toContainEqual({
+				type: 'responseCode',
+				properties: { value: 401, message: UNAUTHORIZED_MESSAGE },
+			});
+			expect(UNAUTHORIZED_MESSAGE).toMatch(/http:\/\/.*not sent.*unencrypted.*https:\/\//);
+		});
 	});
 });

@@ -340,7 +340,8 @@ describe('list search (resource locators)', () => {
 		for (const result of results) expect((result.results as unknown[]).length).toBeGreaterThan(0);
 		expect(statuses('/v3/video-agents/styles')).toEqual(['status:429', 200]);
 		expect(statuses('/v3/avatars/looks')).toEqual(['status:429', 200]);
-		expect(statuses('/v3/voices')).toEqual(['status:500', 200]);
+		// (voices: your own, then the first public page to fill the dropdown)
+		expect(statuses('/v3/voices')).toEqual(['status:500', 200, 200]);
 		expect(statuses('/v3/brand-kits')).toEqual(['status:502', 200]);
 	});
 
@@ -359,7 +360,7 @@ describe('list search (resource locators)', () => {
 		});
 		expect(statuses('/v3/video-agents/styles')).toEqual(['status:503', 200]);
 		expect(statuses('/v3/avatars/looks')).toEqual(['drop', 200]);
-		expect(statuses('/v3/voices')).toEqual(['malformed', 200]);
+		expect(statuses('/v3/voices')).toEqual(['malformed', 200, 200]);
 		expect(statuses('/v3/brand-kits')).toEqual(['status:503', 'status:503', 'status:503']);
 	});
 });

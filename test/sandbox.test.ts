@@ -211,13 +211,9 @@ describe('POST /v3/assets multipart (§2)', () => {
 		},
 	);
 
-	test('ignores other fields; takes the first `file` part; quoted boundary', async () => {
+	test('quoted boundary', async () => {
 		const body = multipartBody(
-			[
-				{ name: 'note', data: 'hello' },
-				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
-				{ name: 'file', filename: 'b.png', data: SAMPLES.png.bytes },
-			],
+			[{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes }],
 			'xyz',
 		);
 		const r = await api(sb, 'POST', '/v3/assets', {
@@ -228,8 +224,41 @@ describe('POST /v3/assets multipart (§2)', () => {
 		expect(r.json.data.mime_type).toBe('application/pdf');
 	});
 
+	test.each([
+		[
+			'a second `file` part',
+			[
+				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
+				{ name: 'file', filename: 'b.png', data: SAMPLES.png.bytes },
+			],
+			/second part named file/,
+		],
+		[
+			'another field',
+			[
+				{ name: 'note', data: 'hello' },
+				{ name: 'file', filename: 'a.pdf', data: SAMPLES.pdf.bytes },
+			],
+			/Unknown field 'note'/,
+		],
+	])(
+		'extra multipart parts (%s) → 400 invalid_parameter param file',
+		async (_n, parts, message) => {
+			// The old sandbox took the first file and ignored the rest: a client sending two files
+			// (expecting two assets) or stray fields passed here.
+			const r = await api(sb, 'POST', '/v3/assets', {
+				body: multipartBody(parts),
+				headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+			});
+			expect(r.status).toBe(400);
+			expect(r.json.error).toMatchObject({ code: 'invalid_parameter', param: 'file' });
+			expect(r.json.error.message).toMatch(message);
+			expect(sb.assets.size).toBe(0);
+		},
+	);
+
 	test('part `file` missing → 400 invalid_parameter param file', async () => {
-		const body = multipartBody([{ name: 'other', filename: 'a.png', data: SAMPLES.png.bytes }]);
+		const body = multipartBody([]);
 		const r = await api(sb, 'POST', '/v3/assets', {
 			body,
 			headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
@@ -578,6 +607,31 @@ describe('POST /v3/assets/direct-uploads (§3)', () => {
 	});
 });
 
+describe('JSON endpoints check Content-Type (§1.3)', () => {
+	test.each([
+		['text/plain', 'text/plain'],
+		['form data', 'application/x-www-form-urlencoded'],
+		['none', undefined],
+	])('a JSON body sent as %s → 400 (the old sandbox parsed it anyway)', async (_n, type) => {
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			body: JSON.stringify({ filename: 'f.mp4', content_type: 'video/mp4', size_bytes: 10 }),
+			headers: type ? { 'content-type': type } : {},
+		});
+		expect(r.status).toBe(400);
+		expect(r.json.error.code).toBe('invalid_parameter');
+		expect(r.json.error.message).toMatch(/Content-Type must be application\/json/);
+		expect(sb.assets.size).toBe(0);
+	});
+
+	test('application/json with a charset is fine', async () => {
+		const r = await api(sb, 'POST', '/v3/assets/direct-uploads', {
+			body: JSON.stringify({ filename: 'f.mp4', content_type: 'video/mp4', size_bytes: 10 }),
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+		});
+		expect(r.status).toBe(200);
+	});
+});
+
 describe('storage PUT (§3.1) and complete (§4)', () => {
 	async function init(
 		contentType = 'video/mp4',
@@ -741,23 +795,21 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		expect(sb.assets.get(d2.asset_id)!.status).toBe('pending_upload');
 	});
 
-	test('chunked bodies: exact total → 200; different total → 403', async () => {
+	test('chunked bodies without Content-Length → 411 MissingContentLength (S3 presigned PUTs need the length)', async () => {
+		// The old sandbox accepted a chunked body whose counted total matched: a client that
+		// forgot Content-Length passed here and failed against S3.
 		const d = await init();
-		const ok = await put(
+		const p = await put(
 			d.upload_url,
 			Readable.from([MP4.subarray(0, 1000), MP4.subarray(1000)]),
 			d.upload_headers,
 		);
-		expect(ok.status).toBe(200);
+		expect(p.status).toBe(411);
+		expect(s3code(p.text)).toBe('MissingContentLength');
 		expect(sb.journal('storage').at(-1)!.headers['transfer-encoding']).toBe('chunked');
-		const d2 = await init();
-		const bad = await put(
-			d2.upload_url,
-			Readable.from([MP4, Buffer.from('extra')]),
-			d2.upload_headers,
-		);
-		expect(bad.status).toBe(403);
-		expect(s3code(bad.text)).toBe('SignatureDoesNotMatch');
+		expect(sb.assets.get(d.asset_id)!.status).toBe('pending_upload');
+		// with the length, the same URL works
+		expect((await put(d.upload_url, MP4, d.upload_headers)).status).toBe(200);
 	});
 
 	test('tampered signature or expiry param → 403 SignatureDoesNotMatch; unknown asset → 403 AccessDenied', async () => {
@@ -779,12 +831,18 @@ describe('storage PUT (§3.1) and complete (§4)', () => {
 		expect(s3code(p.text)).toBe('AccessDenied');
 	});
 
-	test('a used-up URL → 403 AccessDenied', async () => {
+	test('a URL takes repeated PUTs until it expires, like S3 (the last one counts); not after complete', async () => {
+		// The old sandbox refused a second PUT, which S3 accepts: a client retrying a PUT whose
+		// answer was lost would have been told "403" here but succeeded against S3.
 		const d = await init();
+		const other = Buffer.concat([MP4.subarray(0, -1), Buffer.from([MP4.at(-1)! ^ 0xff])]);
 		expect((await put(d.upload_url, MP4, d.upload_headers)).status).toBe(200);
-		const again = await put(d.upload_url, MP4, d.upload_headers);
-		expect(again.status).toBe(403);
-		expect(s3code(again.text)).toBe('AccessDenied');
+		expect((await put(d.upload_url, other, d.upload_headers)).status).toBe(200);
+		expect(sb.assets.get(d.asset_id)!.sha256).toBe(sha(other));
+		expect((await complete(d.asset_id)).status).toBe(200);
+		const late = await put(d.upload_url, MP4, d.upload_headers);
+		expect(late.status).toBe(403);
+		expect(s3code(late.text)).toBe('AccessDenied');
 	});
 
 	test('expiry: a PUT after expires_in_seconds → 403 AccessDenied "Request has expired"', async () => {

@@ -5,10 +5,12 @@
 import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
+import { SEARCH_BUDGET_MS } from '../nodes/HeyGenVideoAgent/methods/listSearch';
 import { removeScratch, runWorkflow, source } from './harness/engine';
 import { sandboxCredentials } from './harness/heygen';
 import { listSearchProbeNode, type SearchMethod } from './harness/list-search-probe';
 import { start, type Sandbox } from './sandbox';
+import { voices as catalogVoices } from './sandbox/catalog';
 
 const videoAgent = new HeyGenVideoAgent();
 
@@ -62,8 +64,9 @@ describe('list search', () => {
 
 	it('lists your own voices first, then the public ones, across pages', async () => {
 		const pages = await search('searchVoices', 10);
-		expect(pages.map((p) => p.results.length)).toEqual([10, 100, 20]);
-		expect(pages[2].paginationToken).toBeUndefined();
+		// your 10 voices do not fill the dropdown, so the first page goes on into the public ones
+		expect(pages.map((p) => p.results.length)).toEqual([110, 20]);
+		expect(pages[1].paginationToken).toBeUndefined();
 		expect(
 			listCalls('/v3/voices').map((c) => [c.query.type, c.query.limit, Boolean(c.query.token)]),
 		).toEqual([
@@ -72,8 +75,41 @@ describe('list search', () => {
 			['public', '100', true],
 		]);
 		expect(new Set(pages.flatMap((p) => p.results.map((r) => r.value))).size).toBe(130);
-		expect(pages[1].results[0].name).toMatch(/^Ava 01 \(English\) \(female\)$/);
+		expect(pages[0].results[10].name).toMatch(/^Ava 01 \(English\) \(female\)$/);
 	});
+
+	describe.each([0, 1, 10])('an account with %i private voices', (privateVoices) => {
+		beforeAll(() => sandbox.setOptions({ privateVoices }));
+		afterAll(() => sandbox.setOptions({ privateVoices: 10 }));
+
+		it('gets a full first page without scrolling: its own voices first, then public ones', async () => {
+			const [first] = await search('searchVoices', 1);
+			expect(first.results.length).toBeGreaterThanOrEqual(20);
+			const own = first.results.slice(0, privateVoices).map((r) => r.value);
+			const privateIds = catalogVoices(privateVoices)
+				.filter((v) => v.type === 'private')
+				.map((v) => v.voice_id);
+			expect(privateIds).toHaveLength(privateVoices);
+			expect(own).toEqual(privateIds);
+			expect(first.results[privateVoices].name).toMatch(/^Ava 01 \(English\)/);
+			expect(first.paginationToken).toEqual(expect.any(String));
+		});
+	});
+
+	it('bounds one search in time: a hanging list ends with an error instead of minutes of retries', async () => {
+		sandbox.injectFault({ method: 'GET', path: '/v3/voices', kind: 'hang', times: 20 });
+		const started = Date.now();
+		const result = await runWorkflow({
+			nodes: [source([{ json: {} }]), listSearchProbeNode('searchVoices', { pages: 1 })],
+			credentials: sandboxCredentials(sandbox),
+		});
+		const elapsed = Date.now() - started;
+		sandbox.clearFaults();
+		expect(result.error?.message).toMatch(/Listing voices|timed? ?out|ETIMEDOUT/i);
+		// 10 s per attempt: without the budget, 3 attempts (30 s and more); with it, 2 at most
+		expect(listCalls('/v3/voices').length).toBeLessThanOrEqual(2);
+		expect(elapsed).toBeLessThan(SEARCH_BUDGET_MS + 5_000);
+	}, 60_000);
 
 	it('filters by name across pages, and offers the rest of the matches with a token', async () => {
 		const few = (await search('searchVoices', 10, 'german')).flatMap((p) => p.results);

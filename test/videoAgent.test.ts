@@ -17,6 +17,15 @@ import {
 import { filterOutErrors } from './harness/filter-errors-node';
 import { assetsNode, sandboxCredentials, videoAgentNode } from './harness/heygen';
 import { SAMPLE_MP4, start, type Sandbox } from './sandbox';
+import * as catalog from './sandbox/catalog';
+
+/** Ids from the sandbox's catalogues (it refuses ids it does not know, as HeyGen does). */
+const CATALOG = {
+	avatar: catalog.looks('', catalog.voices())[0].id,
+	voice: catalog.voices()[1].voice_id,
+	style: catalog.styles('')[2].style_id,
+	brandKit: catalog.brandKits()[0].brand_kit_id,
+};
 
 /** A generate session finishes in about a third of a second. */
 const FAST_CLOCK = {
@@ -425,10 +434,10 @@ describe('request body', () => {
 				options: {
 					mode: 'chat',
 					orientation: 'landscape',
-					avatarId: { __rl: true, mode: 'list', value: 'look_1' },
-					voiceId: { __rl: true, mode: 'id', value: 'voice_2' },
-					styleId: { __rl: true, mode: 'list', value: 'style_3' },
-					brandKitId: { __rl: true, mode: 'id', value: 'bk_4' },
+					avatarId: { __rl: true, mode: 'list', value: CATALOG.avatar },
+					voiceId: { __rl: true, mode: 'id', value: CATALOG.voice },
+					styleId: { __rl: true, mode: 'list', value: CATALOG.style },
+					brandKitId: { __rl: true, mode: 'id', value: CATALOG.brandKit },
 					incognitoMode: true,
 					callbackUrl: 'http://127.0.0.1:9/heygen-callback',
 					callbackId: 'order-42',
@@ -443,10 +452,10 @@ describe('request body', () => {
 				prompt: 'All options',
 				mode: 'chat',
 				orientation: 'landscape',
-				avatar_id: 'look_1',
-				voice_id: 'voice_2',
-				style_id: 'style_3',
-				brand_kit_id: 'bk_4',
+				avatar_id: CATALOG.avatar,
+				voice_id: CATALOG.voice,
+				style_id: CATALOG.style,
+				brand_kit_id: CATALOG.brandKit,
 				incognito_mode: true,
 				callback_url: 'http://127.0.0.1:9/heygen-callback',
 				callback_id: 'order-42',

@@ -1,4 +1,5 @@
 import {
+	ExpressionError,
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -6,20 +7,29 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { parseFieldNames } from '../shared/binary';
-import { asNodeError, inputError } from '../shared/errors';
+import { asNodeError } from '../shared/errors';
 import { runUnits, type WorkUnit } from '../shared/items';
+import { assertSupportedN8n } from '../shared/n8nVersion';
 import {
+	concurrencyOf,
 	optionsDescription,
 	prepareFile,
+	readFieldNames,
+	readOptions,
 	type AssetsOperation,
 	type AssetsOptions,
 	type PreparedFile,
-	UPLOAD_CONCURRENCY,
 } from './actions/common';
 import * as complete from './actions/complete.operation';
 import * as directUpload from './actions/directUpload.operation';
 import * as upload from './actions/upload.operation';
+
+/** One unit of work: a file to send, or (Complete) just the item. */
+interface PreparedUnit {
+	itemIndex: number;
+	options: AssetsOptions;
+	prepared?: PreparedFile;
+}
 
 export class HeyGenAssets implements INodeType {
 	description: INodeTypeDescription = {
@@ -74,61 +84,53 @@ export class HeyGenAssets implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		assertSupportedN8n(this);
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as AssetsOperation;
-		const options = this.getNodeParameter('options', 0, {}) as AssetsOptions;
-		const concurrency = options.concurrency ?? UPLOAD_CONCURRENCY;
 
-		if (operation === 'complete') {
-			const units = items.map((_, itemIndex) => ({ items: [itemIndex], input: itemIndex }));
-			const output = await runUnits(
-				this,
-				units,
-				concurrency,
-				async ({ input }) => await complete.execute.call(this, input, options),
-			);
-			return [output];
-		}
-
-		// One unit of work per file. Every file is opened and checked before any is sent: a bad
-		// file stops the node before its good siblings are uploaded, or with "Continue On Fail"
-		// becomes its own error item in place.
-		const units: Array<WorkUnit<PreparedFile | Error>> = [];
+		// Every setting is read per item, inside that item's error handling: an expression that
+		// fails on one item fails that item only (with "Continue On Fail", the others go on).
+		// Files are checked before any is sent, so a bad file never leaves good siblings half
+		// uploaded; a file's bytes are only read again when it is its turn to be sent.
+		const units: Array<WorkUnit<PreparedUnit | Error>> = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const fields = parseFieldNames(this.getNodeParameter('binaryPropertyName', itemIndex));
-			if (fields.length === 0) {
-				const error = inputError(
-					this,
-					`Item ${itemIndex}: "Input Data Field Name" is empty`,
-					'Enter the name of the binary field holding the file, usually "data".',
-					itemIndex,
-				);
-				if (!this.continueOnFail()) throw error;
-				units.push({ items: [itemIndex], input: error });
+			const fail = (error: unknown) => {
+				// n8n's own expression errors keep their message and description as they are
+				const itemError =
+					error instanceof ExpressionError ? error : asNodeError(this, error, itemIndex);
+				if (!this.continueOnFail()) throw itemError;
+				units.push({ items: [itemIndex], input: itemError });
+			};
+			let options: AssetsOptions;
+			let fields: string[] = [];
+			try {
+				options = readOptions(this, itemIndex);
+				if (operation !== 'complete') fields = readFieldNames(this, itemIndex);
+			} catch (error) {
+				fail(error);
+				continue;
+			}
+			if (operation === 'complete') {
+				units.push({ items: [itemIndex], input: { itemIndex, options } });
 				continue;
 			}
 			for (const field of fields) {
-				let prepared: PreparedFile | Error;
 				try {
-					prepared = await prepareFile(this, itemIndex, field, operation, options);
+					const prepared = await prepareFile(this, itemIndex, field, operation, options);
+					units.push({ items: [itemIndex], input: { itemIndex, options, prepared } });
 				} catch (error) {
-					prepared = asNodeError(this, error, itemIndex);
-					if (!this.continueOnFail()) throw prepared;
+					fail(error);
 				}
-				units.push({ items: [itemIndex], input: prepared });
 			}
 		}
 
 		const send = operation === 'directUpload' ? directUpload.execute : upload.execute;
-		const output = await runUnits(
-			this,
-			units,
-			concurrency,
-			async ({ items: [itemIndex], input }) => {
-				if (input instanceof Error) throw input;
-				return await send.call(this, itemIndex, input, options);
-			},
-		);
+		const output = await runUnits(this, units, concurrencyOf(this), async ({ input }) => {
+			if (input instanceof Error) throw input;
+			const { itemIndex, options, prepared } = input;
+			if (!prepared) return await complete.execute.call(this, itemIndex, options);
+			return await send.call(this, itemIndex, prepared, options);
+		});
 		return [output];
 	}
 }

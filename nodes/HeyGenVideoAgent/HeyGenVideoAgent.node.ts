@@ -12,6 +12,7 @@ import {
 
 import { asNodeError } from '../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
+import { assertSupportedN8n } from '../shared/n8nVersion';
 import {
 	concurrencyOf,
 	readId,
@@ -143,6 +144,7 @@ export class HeyGenVideoAgent implements INodeType {
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		assertSupportedN8n(this);
 		const operation = this.getNodeParameter('operation', 0) as VideoAgentOperation;
 		if (operation === 'create') return [await create.execute.call(this)];
 		if (!OPERATIONS.includes(operation)) {

@@ -45,8 +45,9 @@ export async function getBinaryFile(
 	} catch {
 		throw missingFieldError(context, itemIndex, field);
 	}
+	// An empty name would be sent as an empty `filename`, which HeyGen refuses with a 400.
 	const fileName =
-		binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+		binary.fileName?.trim() || `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 	const declaredMimeType = binary.mimeType ?? 'application/octet-stream';
 	const id = binary.id;
 
@@ -69,15 +70,19 @@ export async function getBinaryFile(
 		};
 	}
 
-	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, field);
+	// Inline (base64) binary: decoded here for its size and first bytes, then let go, and decoded
+	// again when it is sent, so only the files being sent are held in memory, not every file of
+	// every item.
+	const decode = async () => await context.helpers.getBinaryDataBuffer(itemIndex, field);
+	const buffer = await decode();
 	return {
 		field,
 		fileName,
 		declaredMimeType,
 		size: buffer.length,
-		head: buffer.subarray(0, SNIFF_BYTES),
-		open: async () => buffer,
-		readAll: async () => buffer,
+		head: Buffer.from(buffer.subarray(0, SNIFF_BYTES)),
+		open: decode,
+		readAll: decode,
 	};
 }
 

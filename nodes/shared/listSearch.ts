@@ -10,10 +10,17 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { asNodeError } from './errors';
 import { heyGenApiRequest } from './transport';
 
 /** Per-request timeout of the pickers' list searches. */
 const LIST_TIMEOUT_MS = 10_000;
+
+/**
+ * One search call, every page and retry included, ends within this: a dropdown is waiting. When it
+ * runs out after the first page, what was found is shown and the token offers the rest.
+ */
+export const SEARCH_BUDGET_MS = 20_000;
 
 interface ListSource {
 	path: string;
@@ -61,17 +68,27 @@ async function search(
 	const wanted = (filter ?? '').trim();
 	let { source, cursor } = decodeToken(paginationToken);
 	const results: INodeListSearchItems[] = [];
+	const deadline = Date.now() + SEARCH_BUDGET_MS;
 	for (let page = 0; page < MAX_PAGES_PER_CALL && source < spec.sources.length; page++) {
+		if (page > 0 && Date.now() >= deadline) break;
 		const { path, qs, limit } = spec.sources[source];
-		const response = await heyGenApiRequest.call(context, {
-			method: 'GET',
-			path,
-			qs: { ...qs, limit, ...(cursor ? { token: cursor } : {}) },
-			retry: 'safe',
-			what: `Listing ${spec.what}`,
-			// A dropdown is waiting: fail fast rather than keep the editor spinning for minutes.
-			timeoutMs: LIST_TIMEOUT_MS,
-		});
+		let response;
+		try {
+			response = await heyGenApiRequest.call(context, {
+				method: 'GET',
+				path,
+				qs: { ...qs, limit, ...(cursor ? { token: cursor } : {}) },
+				retry: 'safe',
+				what: `Listing ${spec.what}`,
+				// A dropdown is waiting: fail fast rather than keep the editor spinning for minutes.
+				timeoutMs: LIST_TIMEOUT_MS,
+				deadline,
+			});
+		} catch (error) {
+			// Show what was found; the token retries this page when the user scrolls.
+			if (results.length > 0) break;
+			throw asNodeError(context, error);
+		}
 		const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
 		for (const entry of data) {
 			const item = entry && typeof entry === 'object' ? spec.toItem(entry) : undefined;
@@ -85,7 +102,10 @@ async function search(
 			source++;
 			cursor = undefined;
 		}
-		if (!wanted || results.length >= WANTED_MATCHES) break;
+		// n8n asks for the next page only when the user scrolls, and an empty list cannot be
+		// scrolled: keep reading (the next source too, e.g. public voices after your own) until
+		// the dropdown is filled.
+		if (results.length >= WANTED_MATCHES) break;
 	}
 	const more = source < spec.sources.length;
 	return { results, paginationToken: more ? `${source}:${cursor ?? ''}` : undefined };

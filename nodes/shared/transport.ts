@@ -20,6 +20,7 @@ import {
 	type HeyGenContext,
 } from './errors';
 import { isConnectionErrorCode, MAX_RETRIES, retryDelayMs, TRANSIENT_STATUSES } from './retry';
+import { StreamedBody } from './streamedBody';
 
 export const CREDENTIAL_TYPE = 'heyGenV3Api';
 
@@ -30,8 +31,8 @@ export interface ApiRequest {
 	/** path below the base URL, e.g. `/v3/assets` */
 	path: string;
 	qs?: IDataObject;
-	/** a JSON object, or raw bytes together with a `content-type` header */
-	body?: IDataObject | Buffer;
+	/** a JSON object, or raw bytes (a Buffer, or a StreamedBody sent as it is read) with a `content-type` header */
+	body?: IDataObject | Buffer | StreamedBody;
 	headers?: Record<string, string>;
 	/**
 	 * `safe`: re-sending cannot create anything twice (GET, complete, a POST with an
@@ -45,6 +46,8 @@ export interface ApiRequest {
 	what: string;
 	itemIndex?: number;
 	timeoutMs?: number;
+	/** Date.now() after which no attempt or retry wait may run (bounds the whole call, retries included) */
+	deadline?: number;
 }
 
 export interface ApiResponse {
@@ -141,7 +144,7 @@ export async function heyGenApiRequest(
 ): Promise<ApiResponse> {
 	const baseUrl = await getBaseUrl(this, request.itemIndex);
 	const signal = cancelSignal(this);
-	const isRaw = Buffer.isBuffer(request.body);
+	const isRaw = Buffer.isBuffer(request.body) || request.body instanceof StreamedBody;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -152,7 +155,8 @@ export async function heyGenApiRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-		// A Buffer body is re-sent on redirect by copying it; we never want redirects on the API.
+		// With redirects on, n8n's client keeps a copy of the whole body (a StreamedBody too) to
+		// re-send it; we never want redirects on the API.
 		disableFollowRedirect: true,
 	};
 
@@ -165,11 +169,17 @@ export async function heyGenApiRequest(
 			origin: new URL(baseUrl).host,
 			itemIndex: request.itemIndex,
 			retryConnectionFailures: request.retry === 'safe',
+			callEndsBy: request.deadline,
 			signal,
 		},
 		async () =>
 			(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 				...options,
+				// with a deadline, an attempt gets only the time left
+				timeout: Math.max(
+					1,
+					Math.min(options.timeout ?? DEFAULT_TIMEOUT_MS, (request.deadline ?? Infinity) - Date.now()),
+				),
 			})) as IN8nHttpFullResponse,
 		(answer) => {
 			const status = answer.statusCode;
@@ -231,6 +241,8 @@ export interface RetryLoop {
 	retryConnectionFailures: boolean;
 	/** no retry starts after this instant (e.g. the presigned URL expires) */
 	deadline?: number;
+	/** the whole call must end by this instant: a retry starts only if its wait ends before it */
+	callEndsBy?: number;
 	signal?: AbortSignal;
 }
 
@@ -247,6 +259,8 @@ export async function withRetries(
 	send: (attempt: number) => Promise<IN8nHttpFullResponse>,
 	judge: (response: IN8nHttpFullResponse) => Promise<RetryVerdict> | RetryVerdict,
 ): Promise<IN8nHttpFullResponse> {
+	const waitEndsInTime = (delayMs: number) =>
+		loop.callEndsBy === undefined || Date.now() + delayMs < loop.callEndsBy;
 	for (let attempt = 1; ; attempt++) {
 		const retriesLeft =
 			attempt <= MAX_RETRIES && (loop.deadline === undefined || Date.now() < loop.deadline);
@@ -256,20 +270,22 @@ export async function withRetries(
 		} catch (error) {
 			const code = connectionErrorCode(error);
 			if (loop.signal?.aborted || !code) throw asNodeError(context, error, loop.itemIndex);
-			if (loop.retryConnectionFailures && retriesLeft) {
-				await sleep(retryDelayMs(attempt), loop.signal);
+			const delayMs = retryDelayMs(attempt);
+			if (loop.retryConnectionFailures && retriesLeft && waitEndsInTime(delayMs)) {
+				await sleep(delayMs, loop.signal);
 				continue;
 			}
 			throw connectionError(context, loop.what, loop.origin, code, attempt, loop.itemIndex);
 		}
 		const verdict = await judge(response);
-		if (verdict.retry === 'extra') {
+		if (verdict.retry === 'extra' && waitEndsInTime(verdict.delayMs)) {
 			attempt--; // not counted
 			await sleep(verdict.delayMs, loop.signal);
 			continue;
 		}
-		if (verdict.retry === 'counted' && retriesLeft) {
-			await sleep(retryDelayMs(attempt, verdict.retryAfter), loop.signal);
+		const delayMs = retryDelayMs(attempt, verdict.retryAfter);
+		if (verdict.retry === 'counted' && retriesLeft && waitEndsInTime(delayMs)) {
+			await sleep(delayMs, loop.signal);
 			continue;
 		}
 		return response;

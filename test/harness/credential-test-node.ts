@@ -20,10 +20,11 @@ import { node, registerNodeType } from './engine';
  */
 export const CREDENTIAL_TEST_TYPE = 'harness.credentialTest';
 
-export function resolveCredentialTestRequest(
-	test: ICredentialTestRequest,
+/** One credential expression (`={{ … }}`) resolved against `$credentials`, as n8n does it. */
+export function resolveCredentialExpression(
+	expression: string | undefined,
 	credentials: ICredentialDataDecryptedObject,
-): { method: IHttpRequestMethods; url: string } {
+): string {
 	const anchor = node('Resolver', CREDENTIAL_TEST_TYPE, {});
 	const workflow = new Workflow({
 		nodes: [anchor],
@@ -35,17 +36,23 @@ export function resolveCredentialTestRequest(
 			getKnownTypes: () => ({}),
 		} as never,
 	});
-	const resolve = (value: string | undefined) =>
-		String(
-			workflow.expression.getSimpleParameterValue(
-				anchor,
-				value ?? '',
-				'internal',
-				{ $credentials: credentials },
-				undefined,
-				'',
-			) ?? '',
-		);
+	return String(
+		workflow.expression.getSimpleParameterValue(
+			anchor,
+			expression ?? '',
+			'internal',
+			{ $credentials: credentials },
+			undefined,
+			'',
+		) ?? '',
+	);
+}
+
+export function resolveCredentialTestRequest(
+	test: ICredentialTestRequest,
+	credentials: ICredentialDataDecryptedObject,
+): { method: IHttpRequestMethods; url: string } {
+	const resolve = (value: string | undefined) => resolveCredentialExpression(value, credentials);
 	return {
 		method: test.request.method ?? 'GET',
 		url: `${resolve(test.request.baseURL)}${resolve(test.request.url)}`,

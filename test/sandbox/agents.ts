@@ -10,7 +10,7 @@
  */
 import { rejectUnknownKeys } from './assets';
 import { ApiError, type Core, type Ctx, hexId, nowSeconds, type Result, type Route } from './core';
-import { ATTACHMENT_MIME_TYPES, canonicalMime } from './sniff';
+import { ATTACHMENT_MIME_TYPES, canonicalMime, sniff } from './sniff';
 import { SAMPLE_MP4_DURATION } from './storage';
 import { checkCallbackUrl, deliverWithRetries, signedVideoUrl } from './jobEnds';
 import type { ClockOptions, SessionMessage, SessionRecord, VideoRecord } from './types';
@@ -41,6 +41,8 @@ const MESSAGE_KEYS = [
 ];
 const MAX_FILES = 20;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Decoded size cap of one base64 file (HeyGen documents none; the node's own inline limit). */
+export const MAX_BASE64_BYTES = 5_000_000;
 
 function bad(param: string | null, message: string, code = 'invalid_parameter'): ApiError {
 	return new ApiError(400, code, message, param);
@@ -98,7 +100,10 @@ function checkFiles(core: Core, files: unknown): void {
 		if (f.type === 'url') {
 			rejectUnknownKeys(f, ['type', 'url'], `${p}.`);
 			if (!isHttpUrl(f.url))
-				throw bad(`${p}.url`, `'${p}.url' is required and must be an http(s) URL.`);
+				throw bad(`${p}.url`, `'${p}.url' is required and must be an https URL.`);
+			// HeyGen fetches file URLs itself; plain http is refused (our strict choice).
+			if (new URL(f.url as string).protocol !== 'https:')
+				throw bad(`${p}.url`, `'${p}.url' must use https, got '${String(f.url)}'.`);
 		} else if (f.type === 'asset_id') {
 			rejectUnknownKeys(f, ['type', 'asset_id'], `${p}.`);
 			if (typeof f.asset_id !== 'string' || !f.asset_id)
@@ -122,8 +127,68 @@ function checkFiles(core: Core, files: unknown): void {
 				);
 			if (typeof f.data !== 'string' || f.data.length % 4 !== 0 || !BASE64_RE.test(f.data))
 				throw bad(`${p}.data`, `'${p}.data' is required and must be base64 (no data: prefix).`);
+			// The bytes must be what media_type says, and within the size cap.
+			const size =
+				(f.data.length / 4) * 3 - (f.data.endsWith('==') ? 2 : f.data.endsWith('=') ? 1 : 0);
+			if (size > MAX_BASE64_BYTES)
+				throw new ApiError(
+					413,
+					'payload_too_large',
+					`'${p}.data' decodes to ${size} bytes; base64 files may be at most ${MAX_BASE64_BYTES}. Upload larger files as assets.`,
+					`${p}.data`,
+				);
+			const detected = sniff(Buffer.from(f.data.slice(0, 8192), 'base64'));
+			if (detected?.mime !== canonicalMime(f.media_type))
+				throw bad(
+					`${p}.media_type`,
+					`'${p}.media_type' is ${f.media_type} but the data is ${detected ? detected.mime : 'of an unknown type'}.`,
+				);
 		}
 	});
+}
+
+/**
+ * Ids that must name something in the account's catalogues (HeyGen: `avatar_not_found`,
+ * `voice_not_found`; the style and brand-kit codes are our guesses, HeyGen documents none).
+ */
+const CATALOG_IDS: Array<{
+	key: string;
+	code: string;
+	what: string;
+	ids: (core: Core) => string[];
+}> = [
+	{
+		key: 'avatar_id',
+		code: 'avatar_not_found',
+		what: 'Avatar',
+		ids: (c) => c.catalog().looks.map((l) => l.id),
+	},
+	{
+		key: 'voice_id',
+		code: 'voice_not_found',
+		what: 'Voice',
+		ids: (c) => c.catalog().voices.map((v) => v.voice_id),
+	},
+	{
+		key: 'style_id',
+		code: 'style_not_found',
+		what: 'Style',
+		ids: (c) => c.catalog().styles.map((s) => s.style_id),
+	},
+	{
+		key: 'brand_kit_id',
+		code: 'brand_kit_not_found',
+		what: 'Brand kit',
+		ids: (c) => c.catalog().brandKits.map((b) => b.brand_kit_id),
+	},
+];
+
+function checkCatalogIds(core: Core, body: Record<string, unknown>): void {
+	for (const { key, code, what, ids } of CATALOG_IDS) {
+		const id = body[key];
+		if (typeof id === 'string' && !ids(core).includes(id))
+			throw new ApiError(404, code, `${what} '${id}' not found.`, key);
+	}
 }
 
 function hookOf(text: string): SessionRecord['hook'] {
@@ -362,6 +427,7 @@ async function createSession(core: Core, ctx: Ctx): Promise<Result> {
 	checkEnum(body, 'mode', ['generate', 'chat']);
 	for (const k of ['avatar_id', 'voice_id', 'style_id', 'brand_kit_id', 'callback_id'])
 		checkOptionalId(body, k);
+	checkCatalogIds(core, body);
 	checkEnum(body, 'orientation', ['landscape', 'portrait']);
 	checkFiles(core, body.files);
 	checkCallbackUrl(core, body.callback_url);
@@ -418,6 +484,7 @@ async function sendMessage(core: Core, ctx: Ctx): Promise<Result> {
 	rejectUnknownKeys(body, MESSAGE_KEYS);
 	const message = checkText(body, 'message');
 	for (const k of ['avatar_id', 'voice_id', 'brand_kit_id']) checkOptionalId(body, k);
+	checkCatalogIds(core, body);
 	checkFiles(core, body.files);
 	for (const k of ['auto_proceed', 'skip_agentic_stop']) checkOptionalBool(body, k);
 	if (!core.isActive(s)) core.assertJobCapacity();

@@ -95,10 +95,21 @@ async function uploadMultipart(core: Core, ctx: Ctx): Promise<Result> {
 			};
 			const parser = new MultipartParser(boundary, {
 				onPart(part) {
-					if (part.name === 'file' && !found) {
-						found = { part, chunks: [], size: 0, hash: createHash('sha256') };
-						current = 'file';
-					} else current = 'other';
+					// `file` is the only field (heygen-api.md §2): a second file or any other field
+					// is refused, not silently ignored.
+					if (part.name !== 'file' || found)
+						throw new ApiError(
+							400,
+							'invalid_parameter',
+							part.name === 'file'
+								? 'Only one file per request: the body has a second part named file.'
+								: `Unknown field '${part.name ?? ''}': POST /v3/assets takes exactly one part, named file.`,
+							'file',
+							{},
+							true,
+						);
+					found = { part, chunks: [], size: 0, hash: createHash('sha256') };
+					current = 'file';
 				},
 				onData(chunk) {
 					if (current === 'file' && found) {
@@ -217,7 +228,7 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 		if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
 			throw bad('size_bytes', "'size_bytes' is required and must be a positive integer.");
 		const maxBytes = core.opts.maxBytes;
-		if (size > maxBytes)
+		if (size > maxBytes && core.opts.maxBytesCheckedAtInit)
 			throw bad(
 				'size_bytes',
 				`'size_bytes' (${size}) exceeds max_bytes (${maxBytes}) for direct uploads.`,
@@ -251,6 +262,8 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 		if (checksumHex)
 			uploadHeaders['x-amz-checksum-sha256'] = Buffer.from(checksumHex, 'hex').toString('base64');
 		const ext = extensionFor(canonical);
+		const staleUrl = core.opts.staleUploadUrls > 0;
+		if (staleUrl) core.opts.staleUploadUrls--;
 		const asset: AssetRecord = {
 			asset_id: id,
 			status: 'pending_upload',
@@ -273,7 +286,9 @@ async function createDirectUpload(core: Core, ctx: Ctx): Promise<Result> {
 				query,
 				headers: uploadHeaders,
 				issued_at: issued.getTime(),
-				expires_at: issued.getTime() + expiresIn * 1000,
+				// `staleUploadUrls`: this URL has already expired on the storage side (as after a
+				// slow queue), so a client's "Request has expired" path can be exercised at once
+				expires_at: staleUrl ? issued.getTime() - 1 : issued.getTime() + expiresIn * 1000,
 				used: false,
 			},
 			complete_lag_served: 0,
@@ -344,6 +359,7 @@ async function completeUpload(core: Core, ctx: Ctx): Promise<Result> {
 		throw bad('checksum_sha256', 'invalid checksum: it does not match the uploaded bytes.');
 	asset.status = 'processing';
 	asset.completed_at = Date.now();
+	if (asset.upload) asset.upload.used = true; // the object is HeyGen's now: no more PUTs
 	asset.complete_response = { data: view(asset) };
 	return { status: 200, body: asset.complete_response };
 }

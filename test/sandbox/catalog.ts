@@ -101,9 +101,10 @@ export interface Voice {
 	support_pause: boolean;
 }
 
-export function voices(): Voice[] {
+/** 120 public voices, then `privateCount` of the account's own (HeyGen lists them by `type`). */
+export function voices(privateCount = 10): Voice[] {
 	const out: Voice[] = [];
-	for (let i = 0; i < 130; i++) {
+	for (let i = 0; i < 120 + privateCount; i++) {
 		const [language, locale] = LANGUAGES[i % LANGUAGES.length];
 		const gender = (i + Math.floor(i / LANGUAGES.length)) % 2 === 0 ? 'female' : 'male';
 		out.push({

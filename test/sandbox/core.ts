@@ -55,6 +55,9 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		quiet: o.quiet ?? false,
 		callbackSecret: o.callbackSecret ?? 'whsec_sandbox',
 		callbackTimeoutMs: o.callbackTimeoutMs ?? 10_000,
+		privateVoices: o.privateVoices ?? 10,
+		maxBytesCheckedAtInit: o.maxBytesCheckedAtInit ?? true,
+		staleUploadUrls: o.staleUploadUrls ?? 0,
 		log: o.log ?? null,
 	};
 }
@@ -311,7 +314,8 @@ export class Core implements Sandbox {
 					o[key] = v;
 					break;
 				case 'quiet':
-					o.quiet = Boolean(v);
+				case 'maxBytesCheckedAtInit':
+					o[key] = Boolean(v);
 					break;
 				default:
 					if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
@@ -319,6 +323,8 @@ export class Core implements Sandbox {
 					(o as unknown as Record<string, number>)[key] = v;
 			}
 		}
+		// the catalogues depend on options (privateVoices): rebuilt on next use
+		if (partial.privateVoices !== undefined) this.catalogCache = null;
 	}
 
 	reset(): void {
@@ -447,7 +453,7 @@ export class Core implements Sandbox {
 
 	catalog() {
 		if (!this.catalogCache) {
-			const voices = catalog.voices();
+			const voices = catalog.voices(this.opts.privateVoices);
 			this.catalogCache = {
 				styles: catalog.styles(this.storageUrl),
 				voices,
@@ -882,6 +888,15 @@ export class Core implements Sandbox {
 			if (allowEmpty) return {};
 			throw new ApiError(400, 'invalid_parameter', 'Request body must be a JSON object.');
 		}
+		// JSON endpoints take Content-Type: application/json (heygen-api.md §1.3); a body sent as
+		// text/plain or form data is refused even when it happens to parse.
+		const contentType = String(ctx.req.headers['content-type'] ?? '');
+		if (!/^\s*application\/json\s*(;|$)/i.test(contentType))
+			throw new ApiError(
+				400,
+				'invalid_parameter',
+				`Content-Type must be application/json, got ${contentType ? `'${contentType}'` : 'none'}.`,
+			);
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(buf.toString('utf8'));

@@ -119,8 +119,10 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 		Object.entries(up.query).every(([k, v]) => q[k] === v);
 	if (!sameQuery) throw new S3Error(403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
 	if (Date.now() > up.expires_at) throw new S3Error(403, 'AccessDenied', 'Request has expired');
+	// Like S3, a presigned URL works for any number of PUTs until it expires (each replaces the
+	// object), but not once the asset is completed or deleted: HeyGen has taken the object by then.
 	if (up.used)
-		throw new S3Error(403, 'AccessDenied', 'Access Denied: this upload URL was already used.');
+		throw new S3Error(403, 'AccessDenied', 'Access Denied: this upload was already completed.');
 	const h = ctx.req.headers;
 	if (h['x-api-key'] !== undefined || h.authorization !== undefined)
 		throw new S3Error(
@@ -149,7 +151,14 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 	}
 	const expected = asset.size_bytes;
 	const declaredLength = h['content-length'];
-	if (declaredLength !== undefined && Number(declaredLength) !== expected)
+	// S3 presigned PUTs need the length up front: a chunked body without Content-Length is refused.
+	if (declaredLength === undefined)
+		throw new S3Error(
+			411,
+			'MissingContentLength',
+			'You must provide the Content-Length HTTP header.',
+		);
+	if (Number(declaredLength) !== expected)
 		throw new S3Error(
 			403,
 			'SignatureDoesNotMatch',
@@ -201,7 +210,6 @@ async function putUpload(core: Core, ctx: Ctx, assetId: string): Promise<void> {
 	asset.mime_type = sniff(headBuf)?.mime ?? null;
 	asset.uploaded_at = Date.now();
 	asset.status = 'uploaded';
-	up.used = true;
 	const headers: Record<string, string> = {
 		etag: `"${sha256.slice(0, 32)}"`,
 		'x-amz-request-id': ctx.requestId,

@@ -45,6 +45,15 @@ export interface SandboxOptions {
 	 * HeyGen's registered-endpoint retries), default 0.
 	 */
 	callbackRetries?: number;
+
+	 * Whether an init over `maxBytes` is refused (400, default true). Off, the init answers with the
+	 * lower `max_bytes` and the client has to check it itself.
+	 */
+	maxBytesCheckedAtInit?: boolean;
+	/** The next N direct-upload URLs are issued already expired on the storage side (default 0). */
+	staleUploadUrls?: number;
+	/** How many of the account's own (private) voices the catalogue has, default 10 (after 120 public). */
+	privateVoices?: number;
 }
 
 export type SandboxOptionsSnapshot = Required<Omit<SandboxOptions, 'log' | 'clock'>> & {
@@ -133,6 +142,7 @@ export interface AssetRecord {
 		headers: Record<string, string>;
 		issued_at: number;
 		expires_at: number;
+		/** completed or deleted: the URL takes no more PUTs (before that, any number until expiry, like S3) */
 		used: boolean;
 	} | null;
 	/** Number of /complete calls that got 409 after the PUT (for completeLagCalls). */

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import {
 	formatBytes,
 	getBinaryFile,
+	parseFieldNames,
 	requireSupportedType,
 	type BinaryFile,
 } from '../../shared/binary';
@@ -40,6 +41,38 @@ export interface AssetData {
 	mime_type?: string;
 	size_bytes?: number;
 	status?: string;
+}
+
+/** The "Options" collection of one item. */
+export function readOptions(context: IExecuteFunctions, itemIndex: number): AssetsOptions {
+	return context.getNodeParameter('options', itemIndex, {}) as AssetsOptions;
+}
+
+/**
+ * How many files go at once is one number for the whole run, taken from the first item. If that
+ * item's options cannot be read, the default applies here and the item reports its own error.
+ */
+export function concurrencyOf(context: IExecuteFunctions): number {
+	if (context.getInputData().length === 0) return UPLOAD_CONCURRENCY;
+	try {
+		return readOptions(context, 0).concurrency ?? UPLOAD_CONCURRENCY;
+	} catch {
+		return UPLOAD_CONCURRENCY;
+	}
+}
+
+/** "Input Data Field Name" of one item, split on commas; empty is an input error. */
+export function readFieldNames(context: IExecuteFunctions, itemIndex: number): string[] {
+	const fields = parseFieldNames(context.getNodeParameter('binaryPropertyName', itemIndex));
+	if (fields.length === 0) {
+		throw inputError(
+			context,
+			`Item ${itemIndex}: "Input Data Field Name" is empty`,
+			'Enter the name of the binary field holding the file, usually "data".',
+			itemIndex,
+		);
+	}
+	return fields;
 }
 
 export function newIdempotencyKey(): string {

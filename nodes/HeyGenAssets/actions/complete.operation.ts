@@ -66,17 +66,20 @@ export async function execute(
 ): Promise<OutputItem[]> {
 	const raw = this.getNodeParameter('assetId', itemIndex);
 	if (typeof raw !== 'string' || !ASSET_ID.test(raw.trim())) {
+		// `typeof null` is 'object': name null (an unset upstream field) as what it is.
 		const shown =
-			typeof raw === 'string'
-				? `"${raw}"`
-				: Array.isArray(raw)
-					? 'a list'
-					: typeof raw === 'object'
-						? 'an object'
-						: `a ${typeof raw}`;
+			raw === '' || raw === undefined || raw === null
+				? `empty${raw === null ? ' (null)' : ''}`
+				: typeof raw === 'string'
+					? `"${raw}"`
+					: Array.isArray(raw)
+						? 'a list'
+						: typeof raw === 'object'
+							? 'an object'
+							: `a ${typeof raw}`;
 		throw inputError(
 			this,
-			`Item ${itemIndex}: "Asset ID" is ${raw === '' || raw === undefined ? 'empty' : shown}, not a HeyGen asset id`,
+			`Item ${itemIndex}: "Asset ID" is ${shown}, not a HeyGen asset id`,
 			'Map the asset_id field of a Direct Upload output, e.g. {{ $json.asset_id }}. Asset ids look like asset_abc123def456.',
 			itemIndex,
 		);

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { BinaryFile } from '../../shared/binary';
 import type { OutputItem } from '../../shared/items';
+import { StreamedBody } from '../../shared/streamedBody';
 import { dataOf, heyGenApiRequest } from '../../shared/transport';
 import {
 	assetOutput,
@@ -29,20 +30,47 @@ export const binaryPropertyDescription: INodeProperties = {
 
 export const description: INodeProperties[] = [binaryPropertyDescription];
 
-/** One multipart/form-data body with the single part HeyGen expects, `file`. */
+/**
+ * The multipart/form-data body with the single part HeyGen expects, `file`: preamble, the file's
+ * bytes as they are read, closing boundary, with the exact total size known up front. The file is
+ * opened only when the request starts sending (and again if it is retried).
+ */
 export function multipartBody(
-	bytes: Buffer,
-	fileName: string,
+	file: BinaryFile,
 	mimeType: string,
 	boundary: string,
-): Buffer {
+	itemIndex: number,
+): StreamedBody {
 	// Quotes and line breaks would end the header early; HeyGen ignores the name anyway.
-	const safeName = fileName.replace(/["\r\n\\]/g, '_');
-	const head =
+	const safeName = file.fileName.replace(/["\r\n\\]/g, '_');
+	const head = Buffer.from(
 		`--${boundary}\r\n` +
-		`Content-Disposition: form-data; name="file"; filename="${safeName}"\r\n` +
-		`Content-Type: ${mimeType}\r\n\r\n`;
-	return Buffer.concat([Buffer.from(head, 'utf8'), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+			`Content-Disposition: form-data; name="file"; filename="${safeName}"\r\n` +
+			`Content-Type: ${mimeType}\r\n\r\n`,
+		'utf8',
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+	return new StreamedBody(
+		head.length + file.size + tail.length,
+		`multipart/form-data; boundary=${boundary}`,
+		async function* () {
+			yield head;
+			let sent = 0;
+			const body = await file.open();
+			for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
+				sent += (chunk as Buffer).length;
+				yield chunk as Buffer;
+			}
+			// The size was announced in Content-Length: a file that changed since must not be
+			// sent as if it were whole.
+			if (sent !== file.size) {
+				throw new Error(
+					`Item ${itemIndex}: file "${file.fileName}" changed while it was being sent (${sent} bytes read, ${file.size} expected)`,
+				);
+			}
+			yield tail;
+		},
+	);
 }
 
 async function uploadMultipart(
@@ -53,13 +81,13 @@ async function uploadMultipart(
 	options: AssetsOptions,
 ): Promise<OutputItem> {
 	const boundary = `----n8nHeyGen${newIdempotencyKey().replace(/-/g, '')}`;
-	const body = multipartBody(await file.readAll(), file.fileName, mimeType, boundary);
+	const body = multipartBody(file, mimeType, boundary, itemIndex);
 	const response = await heyGenApiRequest.call(context, {
 		method: 'POST',
 		path: '/v3/assets',
 		body,
 		headers: {
-			'content-type': `multipart/form-data; boundary=${boundary}`,
+			'content-type': body.type,
 			'idempotency-key': newIdempotencyKey(),
 		},
 		retry: 'safe',
