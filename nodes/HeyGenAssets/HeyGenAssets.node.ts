@@ -20,6 +20,7 @@ import {
 import * as complete from './actions/complete.operation';
 import * as directUpload from './actions/directUpload.operation';
 import * as upload from './actions/upload.operation';
+import * as uploadFromUrl from './actions/uploadFromUrl.operation';
 
 export class HeyGenAssets implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,7 +30,7 @@ export class HeyGenAssets implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete" }[$parameter["operation"]] }}',
+			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete", uploadFromUrl: "Upload From URL" }[$parameter["operation"]] }}',
 		description: 'Upload files of any size to HeyGen as assets for video generation',
 		defaults: { name: 'HeyGen Assets' },
 		usableAsTool: true,
@@ -42,6 +43,8 @@ export class HeyGenAssets implements INodeType {
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				// An AI agent cannot pass binaries: its tool variant gets the operation list below.
+				displayOptions: { hide: { '@tool': [true] } },
 				options: [
 					{
 						name: 'Complete',
@@ -63,12 +66,21 @@ export class HeyGenAssets implements INodeType {
 							'Upload a file of up to 32 MB in one request (larger files switch to Direct Upload)',
 						action: 'Upload a file',
 					},
+					{
+						name: 'Upload From URL',
+						value: 'uploadFromUrl',
+						description:
+							'Stream a file from a public http(s) URL straight to HeyGen, of any size, without storing it in n8n',
+						action: 'Upload a file from a URL',
+					},
 				],
 				default: 'upload',
 			},
+			uploadFromUrl.toolOperationDescription,
 			...upload.description,
 			...directUpload.description,
 			...complete.description,
+			...uploadFromUrl.description,
 			optionsDescription,
 		],
 	};
@@ -78,6 +90,10 @@ export class HeyGenAssets implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as AssetsOperation;
 		const options = this.getNodeParameter('options', 0, {}) as AssetsOptions;
 		const concurrency = options.concurrency ?? UPLOAD_CONCURRENCY;
+
+		if (operation === 'uploadFromUrl') {
+			return [await uploadFromUrl.execute.call(this, options, concurrency)];
+		}
 
 		if (operation === 'complete') {
 			const units = items.map((_, itemIndex) => ({ items: [itemIndex], input: itemIndex }));

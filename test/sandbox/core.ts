@@ -7,6 +7,7 @@ import { assetRoutes } from './assets';
 import { BodyTap, EMPTY_SHA256, readAll, TooLargeError } from './body';
 import * as catalog from './catalog';
 import { FaultBook, FaultSpecError, normaliseFault } from './faults';
+import type { FileHost } from './fileHost';
 import { handleStorage } from './storage';
 import type {
 	AssetRecord,
@@ -226,6 +227,8 @@ export class Core implements Sandbox {
 	} | null = null;
 	stopped = false;
 	servers: Server[] = [];
+	/** Set by start() (index.ts); its server is in `servers`, so stop() closes it too. */
+	files!: FileHost;
 	/** Bumped by reset(): deliveries started before a reset are not recorded after it. */
 	private generation = 0;
 
@@ -318,6 +321,7 @@ export class Core implements Sandbox {
 		this.idem.clear();
 		this.entries = [];
 		this.faults.clear();
+		this.files?.reset();
 	}
 
 	activeVideoJobs(): number {
