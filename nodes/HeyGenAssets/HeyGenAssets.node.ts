@@ -31,7 +31,9 @@ export class HeyGenAssets implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete", uploadFromUrl: "Upload From URL" }[$parameter["operation"]] }}',
-		description: 'Upload files of any size to HeyGen as assets for video generation',
+		// Also the tool description an AI agent reads.
+		description:
+			'Upload files of any size to HeyGen (binary data, or a public URL) and return each asset_id, for use in HeyGen videos',
 		defaults: { name: 'HeyGen Assets' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -32,6 +32,7 @@ export interface VideoAgentOptions {
 	pollIntervalSeconds?: number;
 	styleId?: unknown;
 	timeout?: number;
+	toolWaitSeconds?: number;
 	voiceId?: unknown;
 }
 

@@ -10,6 +10,7 @@ import { downloadToBinary } from '../../shared/download';
 import { inputError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
 import { dataOf, getBaseUrl, heyGenApiRequest } from '../../shared/transport';
+import { waitInToolMode } from '../../shared/toolMode';
 import {
 	concurrencyOf,
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -215,8 +216,16 @@ async function planCreate(
 	if (options.incognitoMode !== undefined) body.incognito_mode = options.incognitoMode === true;
 
 	const files = await planFiles(context, items, options, combined);
-	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
-	return { itemIndex, items, body, files, wait, options };
+	const wanted = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	const maxWait = Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS);
+	// As an AI agent's tool: return the ids at once, or wait only as long as the author allowed.
+	const { wait, maxWaitSeconds } = waitInToolMode(
+		context,
+		wanted,
+		maxWait,
+		options.toolWaitSeconds,
+	);
+	return { itemIndex, items, body, files, wait, options: { ...options, maxWaitSeconds } };
 }
 
 /** Network failures where the request may have reached HeyGen (not: refused, name not resolved). */

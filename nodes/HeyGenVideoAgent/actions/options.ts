@@ -15,6 +15,7 @@ import {
 	voiceOption,
 } from './common';
 import { requestTimeoutOption } from '../../shared/requestTimeout';
+import { toolWaitOption } from '../../shared/toolMode';
 
 /** The entries of the "Options" collection, sorted by display name, each shown where it applies. */
 const entries: INodeProperties[] = [
@@ -124,6 +125,7 @@ const entries: INodeProperties[] = [
 	{ ...requestTimeoutOption },
 	{ ...styleOption, displayOptions: { show: { '/operation': ['create'] } } },
 	{ ...voiceOption, displayOptions: { show: { '/operation': ['create', 'sendMessage'] } } },
+	{ ...toolWaitOption, displayOptions: { show: { '/operation': ['create'] } } },
 ];
 
 export const optionsDescription: INodeProperties = {
