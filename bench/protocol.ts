@@ -7,6 +7,8 @@ export interface ServerInfo {
 	apiUrl: string;
 	storageUrl: string;
 	apiKey: string;
+	/** the sandbox's file host (item 6's source); absent for the sink */
+	fileHostUrl?: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export interface StoreJob {
 /** One measured upload of one file (items 1, 2, 5 and the chunk-size sweep). */
 export interface SingleJob {
 	/** nodeStream: plain Node.js, no n8n — fs.createReadStream(file) piped into http.request */
-	scenario: 'packDirect' | 'packUpload' | 'httpNode' | 'nodeStream';
+	scenario:
+		'packDirect' | 'packUpload' | 'httpNode' | 'nodeStream' | 'packFromUrl' | 'httpToDirect';
 	server: ServerInfo;
 	binary: StoredBinary;
 	/** the original file (nodeStream reads it directly) */
@@ -54,6 +57,8 @@ export interface SingleJob {
 	chunkPolicy?: ChunkPolicy;
 	/** item 5: use the stand-in instead of n8n-nodes-base even when e2e is installed */
 	forceStandIn?: boolean;
+	/** item 6: the file's URL on the file host (the measured download; the warm-up uses a small one) */
+	sourceUrl?: string;
 }
 
 /** Many small uploads, timed (items 3 and 4). Runs every configuration once, in order. */
@@ -103,6 +108,8 @@ export interface SingleResult extends Measurement {
 	assetId?: string;
 	/** the second upload in the same process, when the job asked for it */
 	again?: Measurement;
+	/** item 6: bytes the worker wrote through write() during the measurement (/proc/self/io wchar) */
+	writtenBytes?: number | null;
 }
 
 export interface ManyResult {
