@@ -9,6 +9,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { removeScratch, runWorkflow, source, type SourceItem } from './harness/engine';
 import { assetsNode, sandboxCredentials } from './harness/heygen';
+import { parseUrls } from '../nodes/HeyGenAssets/actions/uploadFromUrl.operation';
 import { sourceSha256, start, type Sandbox, type SourceSpec } from './sandbox';
 
 let sandbox: Sandbox;
@@ -302,3 +303,21 @@ function listFiles(dir: string): string[] {
 		return [];
 	}
 }
+
+describe('the URL parameter', () => {
+	it('splits several URLs on commas, spaces or a list, and keeps a comma inside a URL', () => {
+		expect(parseUrls('https://a.example/1.mp4, https://b.example/2.png,')).toEqual([
+			'https://a.example/1.mp4',
+			'https://b.example/2.png',
+		]);
+		expect(parseUrls('https://a.example/x.mp4?sig=a,b&t=1,http://b.example/y.pdf')).toEqual([
+			'https://a.example/x.mp4?sig=a,b&t=1',
+			'http://b.example/y.pdf',
+		]);
+		expect(parseUrls(['https://a.example/1.mp4', ' ', 'https://b.example/2.mp4'])).toEqual([
+			'https://a.example/1.mp4',
+			'https://b.example/2.mp4',
+		]);
+		expect(parseUrls('  ')).toEqual([]);
+	});
+});

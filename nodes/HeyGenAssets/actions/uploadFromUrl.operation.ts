@@ -70,7 +70,7 @@ function close(body: StorageBody | undefined): void {
 	if (body && !Buffer.isBuffer(body) && !body.readableEnded) body.destroy();
 }
 
-/** A source opened for one attempt, plus what is needed to open it again for a retry. */
+/** A source opened and checked: its response (body still unread), its type by the bytes, its size. */
 interface OpenedSource {
 	response: SourceResponse;
 	mimeType: SupportedMimeType;
