@@ -66,6 +66,19 @@ export function parseUrls(value: unknown): string[] {
 	return parts.map((part) => part.trim().replace(/,+$/, '').trim()).filter(Boolean);
 }
 
+/**
+ * n8n's HTTP client (axios ≥ 1.18, also in n8n 2.41.1) times a request sent without redirects from
+ * its start to the answer, so the storage PUT must finish within "Request Timeout", and here it
+ * lasts as long as the download. Unless the user set a timeout, it gets time by the file's size.
+ */
+const MIN_BYTES_PER_SECOND = 1024 * 1024;
+
+function withUploadTimeout(options: AssetsOptions, size: number): AssetsOptions {
+	if (options.timeout) return options;
+	const seconds = Math.ceil(size / MIN_BYTES_PER_SECOND);
+	return seconds > 60 ? { ...options, timeout: seconds } : options;
+}
+
 function close(body: StorageBody | undefined): void {
 	if (body && !Buffer.isBuffer(body) && !body.readableEnded) body.destroy();
 }
@@ -186,7 +199,7 @@ async function uploadOne(
 			itemIndex,
 			source,
 			first.mimeType,
-			options,
+			withUploadTimeout(options, first.size),
 			'uploadFromUrl',
 		);
 		return { json: { ...item.json, source_url: url } };
