@@ -46,6 +46,7 @@ export class FarEnd {
 						apiUrl: String(message.apiUrl),
 						storageUrl: String(message.storageUrl),
 						apiKey: String(message.apiKey),
+						...(message.fileHostUrl ? { fileHostUrl: String(message.fileHostUrl) } : {}),
 					});
 					resolve(far);
 					return;

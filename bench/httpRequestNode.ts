@@ -154,3 +154,63 @@ export function httpBaseline(preferReal = true): HttpBaseline {
 		parameters: (url) => ({ url }),
 	};
 }
+
+// ---- item 6: downloading a file into n8n's binary store -----------------------------------------
+
+/** What HTTP Request V3 does with "Response Format: File", reduced to the calls that matter. */
+class BinaryGetNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Binary GET (HTTP Request stand-in)',
+		name: 'bench.binaryGet',
+		group: ['input'],
+		version: 1,
+		description: 'Downloads a URL into the item binary the way HTTP Request V3 does',
+		defaults: { name: 'HTTP Request' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			const url = this.getNodeParameter('url', i) as string;
+			const response = (await this.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'stream',
+				returnFullResponse: true,
+			})) as { body: Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0] };
+			const name = new URL(url).pathname.split('/').pop() ?? 'file';
+			const data = await this.helpers.prepareBinaryData(response.body, name);
+			out.push({ json: {}, binary: { data }, pairedItem: { item: i } });
+		}
+		return [out];
+	}
+}
+
+/** Item 6's first step: n8n's HTTP Request node downloading to binary, or the stand-in. */
+export function httpDownloadBaseline(preferReal = true): HttpBaseline {
+	const real = preferReal ? loadRealHttpRequest() : 'not requested';
+	if (typeof real !== 'string') {
+		return {
+			...real,
+			description: real.description
+				.replace('method PUT, body "n8n Binary File"', 'method GET, Response Format "File"')
+				.replace(' (redirects followed)', ''),
+			parameters: (url) => ({
+				method: 'GET',
+				url,
+				options: { response: { response: { responseFormat: 'file' } } },
+			}),
+		};
+	}
+	return {
+		type: 'bench.binaryGet',
+		node: new BinaryGetNode(),
+		typeVersion: 1,
+		description: `a stand-in for HTTP Request V3's file download (n8n-nodes-base not loadable: ${real}): this.helpers.httpRequest with encoding "stream", then prepareBinaryData into the filesystem store`,
+		parameters: (url) => ({ url }),
+	};
+}

@@ -7,6 +7,8 @@ export interface ServerInfo {
 	apiUrl: string;
 	storageUrl: string;
 	apiKey: string;
+	/** the sandbox's file host (item 6's source); absent for the sink */
+	fileHostUrl?: string;
 }
 
 /**
@@ -53,7 +55,14 @@ export interface StoreCopiesJob extends Omit<StoreJob, 'scenario'> {
  */
 export interface SingleJob {
 	/** nodeStream: plain Node.js, no n8n — fs.createReadStream(file) piped into http.request */
-	scenario: 'packDirect' | 'packUpload' | 'packUploadMany' | 'httpNode' | 'nodeStream';
+	scenario:
+		| 'packDirect'
+		| 'packUpload'
+		| 'packUploadMany'
+		| 'httpNode'
+		| 'nodeStream'
+		| 'packFromUrl'
+		| 'httpToDirect';
 	server: ServerInfo;
 	binary: StoredBinary;
 	/** packUploadMany: the files of the measured run (`binary` is then the first of them) */
@@ -65,6 +74,8 @@ export interface SingleJob {
 	chunkPolicy?: ChunkPolicy;
 	/** item 5: use the stand-in instead of n8n-nodes-base even when e2e is installed */
 	forceStandIn?: boolean;
+	/** item 6: the file's URL on the file host (the measured download; the warm-up uses a small one) */
+	sourceUrl?: string;
 }
 
 /** Many small uploads, timed (items 3 and 4). Runs every configuration once, in order. */
@@ -114,6 +125,8 @@ export interface SingleResult extends Measurement {
 	assetId?: string;
 	/** the second upload in the same process, when the job asked for it */
 	again?: Measurement;
+	/** item 6: bytes the worker wrote through write() during the measurement (/proc/self/io wchar) */
+	writtenBytes?: number | null;
 }
 
 export interface ManyResult {

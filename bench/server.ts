@@ -28,6 +28,7 @@ interface Far {
 	apiUrl: string;
 	storageUrl: string;
 	apiKey: string;
+	fileHostUrl?: string;
 	setLatency(ms: number): void;
 	reset(): void;
 	bytesReceived(): number;
@@ -46,6 +47,7 @@ async function startSandbox(): Promise<Far> {
 		apiUrl: sandbox.apiUrl,
 		storageUrl: sandbox.storageUrl,
 		apiKey: sandbox.apiKey,
+		fileHostUrl: sandbox.files.url,
 		setLatency: (ms) => sandbox.setOptions({ latencyMs: ms }),
 		reset: () => sandbox.reset(),
 		bytesReceived: () => sandbox.journal().reduce((sum, entry) => sum + entry.bodySize, 0),
@@ -184,7 +186,14 @@ async function main(): Promise<void> {
 	const far = kind === 'sink' ? await startSink() : await startSandbox();
 	let cpu = process.cpuUsage();
 	const send = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
-	send({ ready: true, kind, apiUrl: far.apiUrl, storageUrl: far.storageUrl, apiKey: far.apiKey });
+	send({
+		ready: true,
+		kind,
+		apiUrl: far.apiUrl,
+		storageUrl: far.storageUrl,
+		apiKey: far.apiKey,
+		fileHostUrl: far.fileHostUrl,
+	});
 	const lines = createInterface({ input: process.stdin });
 	lines.on('line', (line) => {
 		void (async () => {

@@ -15,7 +15,8 @@ import { removeScratch } from '../test/harness/env';
 import './resolveTs';
 
 import { randomUUID } from 'node:crypto';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { Session } from 'node:inspector';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -43,7 +44,7 @@ import {
 	type WorkflowResult,
 } from '../test/harness/engine';
 import { assetsNode, sandboxCredentials } from '../test/harness/heygen';
-import { httpBaseline } from './httpRequestNode';
+import { httpBaseline, httpDownloadBaseline } from './httpRequestNode';
 import {
 	RESULT_MARKER,
 	type ManyJob,
@@ -381,6 +382,35 @@ async function runSingle(job: SingleJob): Promise<SingleResult> {
 				return undefined;
 			};
 		};
+	} else if (job.scenario === 'packFromUrl' || job.scenario === 'httpToDirect') {
+		// Item 6: the file is at a URL. The pack streams it from there; the two-node chain downloads
+		// it into n8n's binary store (HTTP Request) and then direct-uploads it (HeyGen Assets).
+		const download = httpDownloadBaseline(!job.forceStandIn);
+		registerNodeType(download.type, download.node);
+		if (job.scenario === 'httpToDirect') baseline = download.description;
+		prepare = async (binary) => async () => {
+			// the warm-up binary stands for "the small file"; the measured run for the big one
+			const url =
+				binary === small
+					? `${server.fileHostUrl}/files/warmup.mp4?type=mp4&size=65536`
+					: job.sourceUrl!;
+			currentItems = [{ json: {} }];
+			const nodes =
+				job.scenario === 'packFromUrl'
+					? [assetsNode({ operation: 'uploadFromUrl', url, options: {} })]
+					: [
+							node('HTTP Request', download.type, download.parameters(url), {
+								typeVersion: download.typeVersion,
+							}),
+							assetsNode({ operation: 'directUpload', binaryPropertyName: 'data', options: {} }),
+						];
+			const result = await runWorkflow({
+				nodes: [node('Items', ITEMS_TYPE, {}), ...nodes],
+				credentials: sandboxCredentials(server),
+			});
+			const [item] = check(result, 'HeyGen Assets', 1);
+			return item.json.asset_id as string;
+		};
 	} else if (job.scenario === 'nodeStream') {
 		const chunk = job.chunkPolicy?.fixed ?? STREAM_CHUNK_BYTES;
 		baseline = `fs.createReadStream(file, { highWaterMark: ${chunk} }).pipe(http.request(url, { method: 'PUT', content-length }))`;
@@ -418,7 +448,9 @@ async function runSingle(job: SingleJob): Promise<SingleResult> {
 	)(); // warm-up
 	asked.length = 0;
 	const work = await prepare(big, size);
+	const writtenBefore = writtenBytes();
 	const { value: assetId, measurement } = await measure(work);
+	const writtenAfter = writtenBytes();
 	const requestedChunkBytes = [...asked];
 	// The same upload once more in this (no longer fresh) process: what a long-running n8n sees.
 	const again = job.again ? (await measure(await prepare(big, size))).measurement : undefined;
@@ -430,7 +462,35 @@ async function runSingle(job: SingleJob): Promise<SingleResult> {
 		baseline,
 		assetId,
 		again,
+		writtenBytes:
+			writtenBefore === null || writtenAfter === null ? null : writtenAfter - writtenBefore,
 	};
+}
+
+/**
+ * Bytes this process has written to files so far, to tell "streamed" from "stored": the kernel's
+ * write_bytes (Linux; counted when the page cache is written, socket writes not included), else
+ * the size of n8n's binary store.
+ */
+function writtenBytes(): number | null {
+	let kernel: number | null = null;
+	try {
+		const value = /write_bytes:\s+(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1];
+		kernel = value === undefined ? null : Number(value);
+	} catch {
+		kernel = null;
+	}
+	if (kernel !== null) return kernel;
+	const store = process.env.N8N_BINARY_DATA_STORAGE_PATH;
+	return store ? directoryBytes(store) : null;
+}
+
+function directoryBytes(dir: string): number {
+	let total = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+		if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+	}
+	return total;
 }
 
 /** item 1's floor: the same PUT in plain Node.js, reading the file directly (no n8n at all). */

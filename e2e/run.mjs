@@ -19,7 +19,7 @@ import path from 'node:path';
 
 import { chromiumPath, editorCheck, serverChecks } from './lib/editor-check.mjs';
 import { callbackWaitRuns } from './lib/callback-wait.mjs';
-import { CREDENTIAL, EXAMPLES, loadExample } from './lib/examples.mjs';
+import { CREDENTIAL, EXAMPLES, exampleWorkflow, loadExample } from './lib/examples.mjs';
 import { acquireDemoDirLock } from './lib/lock.mjs';
 import { DEMO_DIR, prepareDemoFiles } from './lib/inputs.mjs';
 import { N8n, N8N_VERSION, nodeItems, runError } from './lib/n8n.mjs';
@@ -199,7 +199,7 @@ async function main() {
 	await step(
 		`n8n: importing ${selected.length} example workflow${selected.length > 1 ? 's' : ''} from examples/`,
 		async () => {
-			await n8n.importWorkflows(selected.map((ex) => loadExample(ex.file)));
+			await n8n.importWorkflows(selected.map((ex) => exampleWorkflow(ex, { sandbox })));
 			const listed = await n8n.listWorkflows();
 			for (const ex of selected) {
 				const wf = loadExample(ex.file);

@@ -143,6 +143,7 @@ describe('command line', () => {
 		expect(ready).toEqual({
 			apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
 			storageUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+			fileHostUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
 			apiKey: 'sandbox-api-key',
 		});
 		const me = await request(`${ready.apiUrl}/v3/users/me`, {

@@ -385,4 +385,72 @@ export const EXAMPLES = [
 	},
 ];
 
+// Example 9 runs against the sandbox's file host (its port is random in the e2e run).
+EXAMPLES.push({
+	file: '09-upload-from-url-to-video.json',
+	title: 'Upload from a URL → one Video Agent video',
+	/** Points the example's Settings → url at this run's file host (kept as is against HeyGen). */
+	prepare(workflow, { sandbox }) {
+		if (!sandbox) return workflow;
+		const settings = workflow.nodes.find((n) => n.name === 'Settings');
+		const url = settings.parameters.assignments.assignments.find((a) => a.name === 'url');
+		url.value = `${sandbox.fileHostUrl}/sample.mp4`;
+		return workflow;
+	},
+	async verify({ run, sandbox }) {
+		const c = new Checks(this.title);
+		const uploads = nodeItems(run, 'Upload from URL') ?? [];
+		c.ok(uploads.length === 1, 'HeyGen Assets → Upload from URL returned one item', uploads.length);
+		const j = uploads[0]?.json ?? {};
+		c.ok(j.upload_method === 'uploadFromUrl', 'upload_method = uploadFromUrl', j.upload_method);
+		c.ok(j.mime_type === 'video/mp4', 'mime type video/mp4 (from the bytes)', j.mime_type);
+		const state = sandbox ? await sandbox.state() : null;
+		if (sandbox) {
+			const sample = await request(`${sandbox.fileHostUrl}/sample.mp4`);
+			const bytes = Buffer.from(await sample.body.arrayBuffer());
+			const asset = state.assets.find((a) => a.asset_id === j.asset_id);
+			c.ok(
+				asset?.sha256 === sha256(bytes),
+				`the sandbox stored exactly the URL's bytes (sha256 ${sha256(bytes).slice(0, 12)}…)`,
+				asset?.sha256,
+			);
+			const journal = await sandbox.fileHostJournal();
+			c.ok(
+				journal.length > 0 &&
+					journal.every((e) => !e.headers['x-api-key'] && !e.headers.authorization),
+				'the file host never saw the API key',
+				journal.length,
+			);
+		}
+		const videos = nodeItems(run, 'Create the video') ?? [];
+		const v = videos[0]?.json ?? {};
+		c.ok(v.status === 'completed', 'video status completed', v.status);
+		c.ok(typeof v.video_url === 'string' && v.video_url, 'video_url present', v.video_url);
+		if (sandbox) {
+			const session = state.sessions.find((s) => s.session_id === v.session_id);
+			const sent = (session?.request?.files ?? []).map((f) => f.asset_id);
+			c.ok(
+				JSON.stringify(sent) === JSON.stringify([j.asset_id]),
+				'the video was made from the uploaded asset',
+				JSON.stringify(sent),
+			);
+		}
+		const upload = {
+			name: 'sample.mp4 (URL)',
+			size: j.size_bytes,
+			mime_type: j.mime_type,
+			asset_id: j.asset_id,
+			upload_method: j.upload_method,
+		};
+		const video = { ...v, saved: '— (this example does not download the MP4)' };
+		return { checks: c, summary: { uploads: [upload], video } };
+	},
+});
+
+/** The example's workflow as imported into n8n: the file, adapted to this run where it must be. */
+export function exampleWorkflow(example, ctx) {
+	const workflow = loadExample(example.file);
+	return example.prepare ? example.prepare(workflow, ctx) : workflow;
+}
+
 export { runError };

@@ -44,11 +44,19 @@ export class Sandbox {
 		return sb;
 	}
 
-	constructor(child, { apiUrl, storageUrl, apiKey }) {
+	constructor(child, { apiUrl, storageUrl, apiKey, fileHostUrl }) {
 		this.child = child;
 		this.apiUrl = apiUrl;
 		this.storageUrl = storageUrl;
 		this.apiKey = apiKey;
+		/** the file host: sources for Upload from URL (test/sandbox/fileHost.ts) */
+		this.fileHostUrl = fileHostUrl;
+	}
+
+	/** Every request the file host got (its own journal). */
+	async fileHostJournal() {
+		const res = await request(`${this.fileHostUrl}/__files/journal`);
+		return JSON.parse(await res.body.text());
 	}
 
 	async control(method, p, body) {

@@ -23,12 +23,14 @@ import {
 import * as complete from './actions/complete.operation';
 import * as directUpload from './actions/directUpload.operation';
 import * as upload from './actions/upload.operation';
+import * as uploadFromUrl from './actions/uploadFromUrl.operation';
 
-/** One unit of work: a file to send, or (Complete) just the item. */
+/** One unit of work: a file to send, a URL to upload from, or (Complete) just the item. */
 interface PreparedUnit {
 	itemIndex: number;
 	options: AssetsOptions;
 	prepared?: PreparedFile;
+	url?: string;
 }
 
 export class HeyGenAssets implements INodeType {
@@ -39,8 +41,10 @@ export class HeyGenAssets implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete" }[$parameter["operation"]] }}',
-		description: 'Upload files of any size to HeyGen as assets for video generation',
+			'={{ { upload: "Upload", directUpload: "Direct Upload", complete: "Complete", uploadFromUrl: "Upload From URL" }[$parameter["operation"]] }}',
+		// Also the tool description an AI agent reads.
+		description:
+			'Upload files of any size to HeyGen (binary data, or a public URL) and return each asset_id, for use in HeyGen videos',
 		defaults: { name: 'HeyGen Assets' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -52,6 +56,8 @@ export class HeyGenAssets implements INodeType {
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				// An AI agent cannot pass binaries: its tool variant gets the operation list below.
+				displayOptions: { hide: { '@tool': [true] } },
 				options: [
 					{
 						name: 'Complete',
@@ -73,12 +79,21 @@ export class HeyGenAssets implements INodeType {
 							'Upload a file of up to 32 MB in one request (larger files switch to Direct Upload)',
 						action: 'Upload a file',
 					},
+					{
+						name: 'Upload From URL',
+						value: 'uploadFromUrl',
+						description:
+							'Stream a file from a public http(s) URL straight to HeyGen, of any size, without storing it in n8n',
+						action: 'Upload a file from a URL',
+					},
 				],
 				default: 'upload',
 			},
+			uploadFromUrl.toolOperationDescription,
 			...upload.description,
 			...directUpload.description,
 			...complete.description,
+			...uploadFromUrl.description,
 			optionsDescription,
 		],
 	};
@@ -103,9 +118,11 @@ export class HeyGenAssets implements INodeType {
 			};
 			let options: AssetsOptions;
 			let fields: string[] = [];
+			let urls: string[] = [];
 			try {
 				options = readOptions(this, itemIndex);
-				if (operation !== 'complete') fields = readFieldNames(this, itemIndex);
+				if (operation === 'uploadFromUrl') urls = uploadFromUrl.readUrls(this, itemIndex);
+				else if (operation !== 'complete') fields = readFieldNames(this, itemIndex);
 			} catch (error) {
 				fail(error);
 				continue;
@@ -114,6 +131,7 @@ export class HeyGenAssets implements INodeType {
 				units.push({ items: [itemIndex], input: { itemIndex, options } });
 				continue;
 			}
+			for (const url of urls) units.push({ items: [itemIndex], input: { itemIndex, options, url } });
 			for (const field of fields) {
 				try {
 					const prepared = await prepareFile(this, itemIndex, field, operation, options);
@@ -127,7 +145,8 @@ export class HeyGenAssets implements INodeType {
 		const send = operation === 'directUpload' ? directUpload.execute : upload.execute;
 		const output = await runUnits(this, units, concurrencyOf(this), async ({ input }) => {
 			if (input instanceof Error) throw input;
-			const { itemIndex, options, prepared } = input;
+			const { itemIndex, options, prepared, url } = input;
+			if (url !== undefined) return await uploadFromUrl.execute.call(this, itemIndex, url, options);
 			if (!prepared) return await complete.execute.call(this, itemIndex, options);
 			return await send.call(this, itemIndex, prepared, options);
 		});

@@ -53,7 +53,9 @@ export class HeyGenVideoAgent implements INodeType {
 		defaultVersion: 2,
 		subtitle:
 			'={{ { create: "Create Video", get: "Get Session", getVideo: "Get Video", sendMessage: "Send Message", stop: "Stop Session" }[$parameter["operation"]] }}',
-		description: "Turn a prompt and your uploaded files into a video with HeyGen's Video Agent",
+		// Also the tool description an AI agent reads.
+		description:
+			"Turn a prompt and uploaded files (asset IDs) into a video with HeyGen's Video Agent; returns the session_id and video_id to check the video later",
 		defaults: { name: 'HeyGen Video Agent' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -3,12 +3,14 @@
  * `putToStorage` sends bytes to a presigned storage URL with no HeyGen credential at all.
  */
 import {
+	NodeApiError,
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
+	type JsonObject,
 } from 'n8n-workflow';
 
 import {
@@ -435,4 +437,228 @@ function storageError(
 			'The storage server checks the signed upload (exact size and headers, an unused and unexpired URL); the API key is never sent there. Run the upload again; if it keeps failing, the file may have changed while it was being sent.';
 	}
 	return error;
+}
+
+// ---- Source downloads (Assets → Upload from URL) ------------------------------------------------
+// Self-contained on purpose: like putToStorage it never reads the credential, so the API key
+// cannot reach the source. Redirects are followed here, hop by hop and bounded, never by n8n's
+// HTTP client (which would also follow them on the storage PUT's buffered path).
+
+/** Redirect hops followed from the URL the user gave to the server that sends the file. */
+export const MAX_SOURCE_REDIRECTS = 5;
+
+export type SourceStream = Exclude<StorageBody, Buffer>;
+
+export interface SourceRequest {
+	url: string;
+	/** used in error messages: "Download of https://…/clip.mp4" */
+	what: string;
+	itemIndex: number;
+	timeoutMs?: number;
+}
+
+export interface SourceResponse {
+	/** the URL that finally answered 2xx, after redirects */
+	url: string;
+	/** Content-Length; undefined when the source sent none (chunked) or compressed the body */
+	size: number | undefined;
+	contentType: string | undefined;
+	/** from Content-Disposition, when the source names the file */
+	fileName: string | undefined;
+	/** the first bytes (up to `headBytes`), read from the body and put back in front of it */
+	head: Buffer;
+	/** the whole body, still unread (the head included); a Buffer when it was shorter than the head */
+	body: StorageBody;
+}
+
+/**
+ * GETs a file from an http(s) URL as a stream, without the credential. 429, 5xx and dropped
+ * connections are retried (a GET is safe); 3xx are followed up to MAX_SOURCE_REDIRECTS hops and
+ * never in a loop; any other status fails with the source's host and status. The first
+ * `headBytes` bytes are read ahead for type detection and un-read, so `body` still starts at byte 0.
+ */
+export async function openSource(
+	this: IExecuteFunctions,
+	request: SourceRequest,
+	headBytes: number,
+): Promise<SourceResponse> {
+	const signal = this.getExecutionCancelSignal();
+	const visited = new Set<string>();
+	let url = sourceUrl(this, request.url, request);
+	for (let hop = 0; ; hop++) {
+		visited.add(url.href);
+		const response = await getSource(this, url, request, signal);
+		const status = response.statusCode;
+		const body = response.body as SourceStream;
+		if (status >= 300 && status < 400) {
+			body.destroy();
+			const location = headerValue(response.headers, 'location');
+			if (!location) throw sourceError(this, request, url, status, 'redirected without a Location');
+			const next = sourceUrl(this, new URL(location, url).href, request);
+			if (visited.has(next.href))
+				throw sourceError(this, request, url, status, `redirects in a loop (back to ${next.href})`);
+			if (hop >= MAX_SOURCE_REDIRECTS)
+				throw sourceError(
+					this,
+					request,
+					url,
+					status,
+					`redirected more than ${MAX_SOURCE_REDIRECTS} times`,
+				);
+			url = next;
+			continue;
+		}
+		if (status < 200 || status >= 300) {
+			body.destroy();
+			throw sourceError(this, request, url, status);
+		}
+		const { head, ended } = await peekHead(body, headBytes);
+		const encoding = headerValue(response.headers, 'content-encoding')?.toLowerCase();
+		const length = headerValue(response.headers, 'content-length');
+		const compressed = encoding !== undefined && encoding !== 'identity';
+		return {
+			url: url.href,
+			size: !compressed && length && /^\d+$/.test(length) ? Number(length) : undefined,
+			contentType: headerValue(response.headers, 'content-type'),
+			fileName: dispositionFileName(headerValue(response.headers, 'content-disposition')),
+			head: head.subarray(0, headBytes),
+			body: ended ? head : body,
+		};
+	}
+}
+
+async function getSource(
+	context: IExecuteFunctions,
+	url: URL,
+	request: SourceRequest,
+	signal: AbortSignal | undefined,
+): Promise<IN8nHttpFullResponse> {
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await context.helpers.httpRequest({
+				method: 'GET',
+				url: url.href,
+				// The exact bytes and their length: a decompressed body would not match Content-Length.
+				headers: { 'accept-encoding': 'identity' },
+				encoding: 'stream',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				abortSignal: signal,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = errorCode(error);
+			if (signal?.aborted || !code) throw asNodeError(context, error, request.itemIndex);
+			if (attempt <= MAX_RETRIES) {
+				await sleep(retryDelayMs(attempt), signal);
+				continue;
+			}
+			throw connectionError(context, request.what, url.host, code, attempt, request.itemIndex);
+		}
+		const status = response.statusCode;
+		if ((status === 429 || TRANSIENT_STATUSES.includes(status)) && attempt <= MAX_RETRIES) {
+			(response.body as SourceStream).destroy();
+			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
+			continue;
+		}
+		return response;
+	}
+}
+
+/** Only http(s): n8n's HTTP client would otherwise be asked for file:, ftp: or data: URLs. */
+function sourceUrl(context: IExecuteFunctions, raw: string, request: SourceRequest): URL {
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	if (url && (url.protocol === 'https:' || url.protocol === 'http:')) return url;
+	throw inputError(
+		context,
+		`Item ${request.itemIndex}: ${url ? `"${raw}" is a ${url.protocol} URL` : `"${raw}" is not a valid URL`}; only http:// and https:// URLs can be downloaded`,
+		'Enter the full address of the file, starting with https:// (for example https://example.com/video.mp4).',
+		request.itemIndex,
+	);
+}
+
+function sourceError(
+	context: IExecuteFunctions,
+	request: SourceRequest,
+	url: URL,
+	status: number,
+	problem?: string,
+): NodeApiError {
+	const answer = problem ?? `answered ${status}`;
+	return new NodeApiError(
+		context.getNode(),
+		{ code: `source_http_${status}`, status } as JsonObject,
+		{
+			message: `${request.what} failed: the server at ${url.host} ${answer}`,
+			description:
+				status === 401 || status === 403
+					? 'The file is not public. Use a link that downloads without logging in (a public or presigned URL); this node never sends your HeyGen key or any other credential to the source.'
+					: status === 404 || status === 410
+						? 'Check the URL: the file is not (or no longer) there.'
+						: `Check that the URL downloads the file directly (it was requested from ${url.href}).`,
+			httpCode: String(status),
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
+/** `attachment; filename="clip.mp4"` → clip.mp4 (also RFC 5987 `filename*=UTF-8''…`). */
+function dispositionFileName(value: string | undefined): string | undefined {
+	if (!value) return undefined;
+	const extended = /filename\*\s*=\s*[^']*'[^']*'([^;]+)/i.exec(value)?.[1];
+	if (extended) {
+		try {
+			return decodeURIComponent(extended.trim());
+		} catch {
+			// fall through to the plain form
+		}
+	}
+	const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(value);
+	const name = (plain?.[2] ?? plain?.[1])?.trim();
+	return name ? name : undefined;
+}
+
+/**
+ * Reads up to `bytes` from the start of a paused response stream and un-reads them (`unshift`),
+ * so whoever consumes the stream next still gets every byte, in order, with nothing buffered twice.
+ * A body shorter than that ends while it is read: then `head` is the whole body (`ended`).
+ */
+async function peekHead(
+	stream: SourceStream,
+	bytes: number,
+): Promise<{ head: Buffer; ended: boolean }> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	while (length < bytes) {
+		const chunk = stream.read() as Buffer | null;
+		if (chunk !== null) {
+			chunks.push(chunk);
+			length += chunk.length;
+			continue;
+		}
+		if (stream.readableEnded || stream.destroyed) break;
+		await new Promise<void>((resolve) => {
+			const done = () => {
+				stream.off('readable', done);
+				stream.off('end', done);
+				stream.off('close', done);
+				resolve();
+			};
+			stream.once('readable', done);
+			stream.once('end', done);
+			stream.once('close', done);
+		});
+	}
+	const head = Buffer.concat(chunks, length);
+	if (stream.readableEnded) return { head, ended: true };
+	if (length > 0 && !stream.destroyed) stream.unshift(head);
+	return { head, ended: false };
 }

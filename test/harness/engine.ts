@@ -43,6 +43,7 @@ import {
 	type IVersionedNodeType,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type Workflow as WorkflowType,
 } from 'n8n-workflow';
 
@@ -280,6 +281,8 @@ export interface WorkflowOptions {
 	connections?: IConnections;
 	binaryMode?: BinaryMode;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** workflow settings, e.g. `{ executionOrder: 'v1' }` (n8n's default for new workflows) */
+	settings?: IWorkflowSettings;
 }
 
 export interface WorkflowResult {
@@ -312,7 +315,7 @@ export function startWorkflow(options: WorkflowOptions): RunningWorkflow {
 			isArchived: false,
 			nodes: options.nodes,
 			connections,
-			settings: {},
+			settings: options.settings ?? {},
 			createdAt: new Date(),
 			updatedAt: new Date(),
 			activeVersionId: null,
@@ -324,7 +327,7 @@ export function startWorkflow(options: WorkflowOptions): RunningWorkflow {
 			connections,
 			nodeTypes,
 			active: false,
-			settings: {},
+			settings: options.settings ?? {},
 		});
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 		const url = 'http://127.0.0.1:5678/';

@@ -108,13 +108,14 @@ async function main(): Promise<void> {
 	}
 	if (json) {
 		process.stdout.write(
-			`${JSON.stringify({ apiUrl: sandbox.apiUrl, storageUrl: sandbox.storageUrl, apiKey: sandbox.apiKey })}\n`,
+			`${JSON.stringify({ apiUrl: sandbox.apiUrl, storageUrl: sandbox.storageUrl, apiKey: sandbox.apiKey, fileHostUrl: sandbox.files.url })}\n`,
 		);
 	} else {
 		console.log(
 			`HeyGen sandbox listening at ${sandbox.apiUrl} (storage ${sandbox.storageUrl}), API key: ${sandbox.apiKey}`,
 		);
 		console.log(`Control API: ${sandbox.apiUrl}/__sandbox/state · Ctrl-C to stop`);
+		console.log(`File host (Upload from URL sources): ${sandbox.files.url}/sample.mp4`);
 	}
 	let stopping = false;
 	const shutdown = (signal: string) => {

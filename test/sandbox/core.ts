@@ -10,6 +10,7 @@ import { BodyTap, EMPTY_SHA256, readAll, TooLargeError } from './body';
 import * as catalog from './catalog';
 import { FaultBook, FaultSpecError, normaliseFault } from './faults';
 import { lipsyncRoutes } from './lipsyncs';
+import type { FileHost } from './fileHost';
 import { handleStorage } from './storage';
 import { translationRoutes } from './translations';
 import { videoRoutes } from './videos';
@@ -236,6 +237,8 @@ export class Core implements Sandbox {
 	} | null = null;
 	stopped = false;
 	servers: Server[] = [];
+	/** Set by start() (index.ts); its server is in `servers`, so stop() closes it too. */
+	files!: FileHost;
 	/** Bumped by reset(): deliveries started before a reset are not recorded after it. */
 	private generation = 0;
 
@@ -339,6 +342,7 @@ export class Core implements Sandbox {
 		this.idem.clear();
 		this.entries = [];
 		this.faults.clear();
+		this.files?.reset();
 	}
 
 	activeVideoJobs(): number {

@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Core } from './core';
+import { FileHost } from './fileHost';
 import type { Sandbox, SandboxOptions } from './types';
 
 export type {
@@ -31,6 +32,13 @@ export type {
 } from './types';
 export { sniff, canonicalMime } from './sniff';
 export { SAMPLE_MP4 } from './storage';
+export {
+	FileHost,
+	sourceBytes,
+	sourceSha256,
+	type FileHostEntry,
+	type SourceSpec,
+} from './fileHost';
 
 export const HOST = '127.0.0.1';
 
@@ -75,12 +83,15 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
 	const core = new Core(options);
 	const api = makeServer(core, 'api');
 	const storage = makeServer(core, 'storage');
-	core.servers = [api, storage];
+	core.files = new FileHost();
+	core.servers = [api, storage, core.files.server];
 	try {
 		const apiPort = await listen(api, core.opts.port, 'api');
 		const storagePort = await listen(storage, core.opts.storagePort, 'storage');
 		core.apiUrl = `http://${HOST}:${apiPort}`;
 		core.storageUrl = `http://${HOST}:${storagePort}`;
+		// The file host takes the next port after storage when ports are fixed (4012 by default).
+		await core.files.listen(core.opts.port === 0 ? 0 : storagePort + 1, HOST);
 	} catch (err) {
 		await core.stop();
 		throw err;

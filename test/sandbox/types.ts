@@ -1,4 +1,5 @@
 /** Public types of the HeyGen sandbox (see README.md in this folder). */
+import type { FileHost } from './fileHost';
 
 export interface ClockOptions {
 	/** Session stays `thinking` this long. */
@@ -240,5 +241,7 @@ export interface Sandbox {
 	activeVideoJobs(): number;
 	/** Resolves once every callback delivery started so far has finished. */
 	settleCallbacks(): Promise<void>;
+	/** The file host (sources for Upload from URL), started and stopped with the sandbox. */
+	files: FileHost;
 	stop(): Promise<void>;
 }

@@ -24,7 +24,7 @@ export const UPLOAD_CONCURRENCY = 8;
 /** "32 MB" in HeyGen's docs, taken at its smaller reading. */
 export const MULTIPART_MAX_BYTES = 32_000_000;
 
-export type AssetsOperation = 'upload' | 'directUpload' | 'complete';
+export type AssetsOperation = 'upload' | 'directUpload' | 'complete' | 'uploadFromUrl';
 
 export interface AssetsOptions {
 	autoDirectUpload?: boolean;
@@ -79,6 +79,12 @@ export function newIdempotencyKey(): string {
 	return randomUUID();
 }
 
+/**
+ * What the direct-upload flow needs of a file: a name, the exact size, and its bytes opened afresh
+ * for each attempt. `field` is set when the file is an input binary (not for Upload from URL).
+ */
+export type UploadSource = Pick<BinaryFile, 'fileName' | 'size' | 'open'> & { field?: string };
+
 /** A file that passed every local check, ready to send. */
 export interface PreparedFile {
 	file: BinaryFile;
@@ -120,7 +126,7 @@ export function assetOutput(
 	asset: AssetData,
 	itemIndex: number,
 	extra: IDataObject,
-	file: BinaryFile | undefined,
+	file: UploadSource | undefined,
 	options: AssetsOptions,
 ): OutputItem {
 	const json: IDataObject = {
@@ -130,12 +136,14 @@ export function assetOutput(
 		size_bytes: asset.size_bytes ?? null,
 		...(asset.status ? { status: asset.status } : {}),
 		file: { type: 'asset_id', asset_id: asset.asset_id },
-		...(file ? { binary_property: file.field, file_name: file.fileName } : {}),
+		...(file?.field ? { binary_property: file.field } : {}),
+		...(file ? { file_name: file.fileName } : {}),
 		...extra,
 	};
-	const inputBinary = file ? context.getInputData()[itemIndex].binary?.[file.field] : undefined;
-	return options.keepBinary && inputBinary && file
-		? { json, binary: { [file.field]: inputBinary } }
+	const field = file?.field;
+	const inputBinary = field ? context.getInputData()[itemIndex].binary?.[field] : undefined;
+	return options.keepBinary && inputBinary && field
+		? { json, binary: { [field]: inputBinary } }
 		: { json };
 }
 

@@ -13,7 +13,7 @@ import {
 	type AssetsOptions,
 	type PreparedFile,
 } from './common';
-import { directUploadFile } from './directUpload.operation';
+import { directUploadFile } from './directUploadFlow';
 
 export const binaryPropertyDescription: INodeProperties = {
 	displayName: 'Input Data Field Name',

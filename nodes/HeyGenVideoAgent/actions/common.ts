@@ -30,6 +30,7 @@ export interface VideoAgentOptions {
 	pollIntervalSeconds?: number;
 	styleId?: unknown;
 	timeout?: number;
+	toolWaitSeconds?: number;
 	voiceId?: unknown;
 }
 

@@ -21,6 +21,7 @@ import {
 	type JobResult,
 } from '../../shared/job';
 import { callbackFields } from '../../shared/parameters';
+import { runsAsTool, waitInToolMode } from '../../shared/toolMode';
 import {
 	concurrencyOf,
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -142,8 +143,19 @@ export function chooseWait(
 	itemIndex: number,
 	options: VideoAgentOptions,
 ): WaitPlan {
-	const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
-	const callback = wait && context.getNodeParameter('waitMethod', 0, 'poll') === 'callback';
+	const wanted = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	// As an AI agent's tool: return the ids at once, or wait only as long as the author allowed,
+	// and never by callback (the agent is waiting for an answer).
+	const { wait, maxWaitSeconds } = waitInToolMode(
+		context,
+		wanted,
+		Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS),
+		options.toolWaitSeconds,
+	);
+	const callback =
+		wait &&
+		!runsAsTool(context) &&
+		context.getNodeParameter('waitMethod', 0, 'poll') === 'callback';
 	if (callback)
 		refuseUnsupportedCallbackWait(context, itemIndex, {
 			...options,
@@ -154,7 +166,7 @@ export function chooseWait(
 	return {
 		method: callback ? 'callback' : wait ? 'poll' : 'none',
 		intervalMs: Number(options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
-		maxWaitMs: Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		maxWaitMs: maxWaitSeconds * 1000,
 		errorIfUnfinished: action === 'error',
 	};
 }

@@ -8,6 +8,7 @@ import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	MAX_VIDEO_CONCURRENCY,
 } from './common';
+import { toolWaitOption } from '../../shared/toolMode';
 
 // Each option with its display rules ('/operation' is the node's Operation parameter).
 
@@ -238,6 +239,7 @@ const entries: INodeProperties[] = [
 	requestTimeoutOption,
 	styleOption,
 	voiceOption,
+	{ ...toolWaitOption, displayOptions: { show: { '/operation': ['create'] } } },
 ];
 
 export const optionsDescription: INodeProperties = {
