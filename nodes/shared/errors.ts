@@ -2,11 +2,17 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type HeyGenContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 /** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
 export interface HeyGenErrorBody {

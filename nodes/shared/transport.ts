@@ -56,7 +56,7 @@ function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+export const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
 /** The credential's base URL, validated: https, or plain http only on loopback. */
 export async function getBaseUrl(context: HeyGenContext, itemIndex?: number): Promise<string> {
