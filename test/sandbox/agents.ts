@@ -13,6 +13,7 @@ import { ApiError, type Core, type Ctx, hexId, nowSeconds, type Result, type Rou
 import { ATTACHMENT_MIME_TYPES, canonicalMime } from './sniff';
 import { SAMPLE_MP4_DURATION } from './storage';
 import type { ClockOptions, SessionMessage, SessionRecord, VideoRecord } from './types';
+import { announceSessionEnd } from './webhooks';
 
 const CREATE_KEYS = [
 	'prompt',
@@ -280,6 +281,7 @@ function endSession(
 ) {
 	s.status = status;
 	s.expected_end_at = null;
+	announceSessionEnd(core, s, status, videoId, msg);
 	const cb = s.request.callback_url;
 	if (typeof cb !== 'string') return;
 	s.callbacks_sent++;

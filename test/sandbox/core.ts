@@ -8,6 +8,7 @@ import { BodyTap, EMPTY_SHA256, readAll, TooLargeError } from './body';
 import * as catalog from './catalog';
 import { FaultBook, FaultSpecError, normaliseFault } from './faults';
 import { handleStorage } from './storage';
+import { resetWebhooks, webhookControl, webhookRoutes } from './webhooks';
 import type {
 	AssetRecord,
 	CallbackDelivery,
@@ -237,7 +238,7 @@ export class Core implements Sandbox {
 			bodyTimeout: this.opts.callbackTimeoutMs,
 			keepAliveTimeout: 1_000,
 		});
-		this.routes = [...assetRoutes, ...agentRoutes];
+		this.routes = [...assetRoutes, ...agentRoutes, ...webhookRoutes];
 	}
 
 	// ---- Sandbox interface -------------------------------------------------------------------------
@@ -318,6 +319,7 @@ export class Core implements Sandbox {
 		this.idem.clear();
 		this.entries = [];
 		this.faults.clear();
+		resetWebhooks(this);
 	}
 
 	activeVideoJobs(): number {
@@ -973,6 +975,7 @@ export class Core implements Sandbox {
 				this.reset();
 				return this.sendRaw(res, 200, { ok: true });
 			default:
+				if (await webhookControl(this, req, res, route)) return;
 				return this.sendRaw(res, 404, { error: `unknown control route ${route}` });
 		}
 	}
