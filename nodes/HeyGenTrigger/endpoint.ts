@@ -81,6 +81,8 @@ async function deleteEndpoint(context: IHookFunctions, endpointId: string): Prom
 export async function endpointExists(context: IHookFunctions): Promise<boolean> {
 	const data = staticDataOf(context);
 	const url = webhookUrl(context);
+	// n8n calls checkExists first on activation: fail here, before anything is sent to HeyGen.
+	await assertDeliverableUrl(context, url);
 	const mine = (await listEndpoints(context)).filter((e) => e.url === url);
 	const current = mine.find(
 		(e) =>
