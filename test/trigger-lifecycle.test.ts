@@ -243,3 +243,23 @@ it('refuses to activate with a plain-http webhook URL unless the API is the loca
 	expect(await https.activate()).toBe(true);
 	expect((await endpoints())[0].url).toMatch(/^https:\/\/n8n\.example\.com\/webhook\//);
 });
+
+it('works the same for the editor\'s "listen for test event" on the test URL, and cleans up', async () => {
+	const h = await hostTrigger({
+		node: triggerNode({ events: ['video_agent.success'] }),
+		credentials: sandboxCredentials(sb),
+		test: true,
+	});
+	hosts.push(h);
+	expect(h.webhookUrl).toContain('/webhook-test/');
+	expect(await h.activate()).toBe(true);
+	expect((await endpoints()).map((e) => e.url)).toEqual([h.webhookUrl]);
+	await finishedSession();
+	await startedOnce(h);
+	expect(h.started[0][0].json).toMatchObject({
+		event_type: 'video_agent.success',
+		result_type: 'video',
+	});
+	expect(await h.deactivate()).toBe(true);
+	expect(await endpoints()).toEqual([]);
+});

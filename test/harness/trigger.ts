@@ -53,6 +53,8 @@ interface HostOptions {
 	publicBaseUrl?: string;
 	/** loopback port of the stand-in n8n server (0 = any) */
 	port?: number;
+	/** the editor's "listen for test event": mode `manual`, the `/webhook-test/` URL */
+	test?: boolean;
 }
 
 function readRaw(req: IncomingMessage): Promise<Buffer> {
@@ -89,7 +91,8 @@ export async function hostTrigger(options: HostOptions): Promise<TriggerHost> {
 			variables: {},
 			...extra,
 		}) as unknown as IWorkflowExecuteAdditionalData;
-	const mode: WorkflowExecuteMode = 'webhook';
+	const mode: WorkflowExecuteMode = options.test ? 'manual' : 'webhook';
+	const isTest = Boolean(options.test);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const hooks = nodeType.webhookMethods!.default!;
 
@@ -103,6 +106,7 @@ export async function hostTrigger(options: HostOptions): Promise<TriggerHost> {
 				path: 'webhook',
 				webhookDescription: nodeType.description.webhooks![0],
 				workflowId: workflow.id,
+				isTest,
 			} as unknown as IWebhookData;
 			const context = new WebhookContext(
 				workflow,
@@ -132,9 +136,12 @@ export async function hostTrigger(options: HostOptions): Promise<TriggerHost> {
 	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-	const hookContext = () => new HookContext(workflow, node, additionalData(), mode, 'activate');
+	const hookContext = () =>
+		new HookContext(workflow, node, additionalData(), mode, isTest ? 'manual' : 'activate', {
+			isTest,
+		} as IWebhookData);
 	const host: TriggerHost = {
-		webhookUrl: `${options.publicBaseUrl ?? baseUrl}/webhook/${node.webhookId}/webhook`,
+		webhookUrl: `${options.publicBaseUrl ?? baseUrl}/${isTest ? 'webhook-test' : 'webhook'}/${node.webhookId}/webhook`,
 		workflow,
 		node,
 		started,
