@@ -118,7 +118,15 @@ export async function triggerRun({ runDir, filesDir, sandbox, target, install })
 		});
 		await n8n.setupOwner();
 		const webhookUrl = `${n8n.baseUrl}/webhook/${workflow.nodes[0].webhookId}/webhook`;
-		const registered = (await webhooks()).endpoints;
+		// n8n reports ready before it has activated the published workflows
+		const registered = await until(
+			async () => {
+				const list = (await webhooks()).endpoints;
+				return list.length > 0 && list;
+			},
+			60_000,
+			'the trigger to register its endpoint',
+		).catch(() => []);
 		const journal = await sandbox.journal('api');
 		c.ok(
 			journal.some((e) => e.method === 'POST' && e.path === '/v3/webhooks/endpoints'),
@@ -218,6 +226,16 @@ export async function triggerRun({ runDir, filesDir, sandbox, target, install })
 				emailOrLdapLoginId: n8n.owner.email,
 				password: n8n.owner.password,
 			});
+			// activation of the published workflow: the trigger's checkExists lists the endpoints
+			await until(
+				async () =>
+					(await sandbox.journal('api')).some(
+						(e) => e.method === 'GET' && e.path === '/v3/webhooks/endpoints' && e.status === 200,
+					),
+				60_000,
+				'the trigger to look up its endpoint after the restart',
+			);
+			await sleep(1_000); // and to register one, were it to (it must not)
 		});
 		const afterRestart = (await webhooks()).endpoints;
 		const restartJournal = await sandbox.journal('api');
