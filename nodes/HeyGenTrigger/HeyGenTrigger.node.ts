@@ -39,7 +39,7 @@ export class HeyGenTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Activating the workflow registers this trigger's URL with HeyGen, which only calls public https:// addresses: set n8n's WEBHOOK_URL accordingly.",
+					"Activating the workflow registers this trigger's URL with HeyGen, which only calls public https:// addresses: set n8n's WEBHOOK_URL (N8N_WEBHOOK_URL in recent n8n versions) accordingly.",
 				name: 'registrationNotice',
 				type: 'notice',
 				default: '',

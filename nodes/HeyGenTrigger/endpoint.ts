@@ -105,7 +105,7 @@ async function assertDeliverableUrl(context: IHookFunctions, url: string): Promi
 	throw inputError(
 		context,
 		`HeyGen can only deliver events to an https:// URL, and this n8n's webhook URL is ${new URL(url).origin}`,
-		"Set n8n's WEBHOOK_URL environment variable to the public https:// address of this n8n (for example behind a reverse proxy or a tunnel), restart n8n and activate the workflow again.",
+		"Set n8n's WEBHOOK_URL environment variable (N8N_WEBHOOK_URL in recent n8n versions) to the public https:// address of this n8n, for example behind a reverse proxy or a tunnel, restart n8n and activate the workflow again.",
 	);
 }
 
