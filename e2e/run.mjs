@@ -25,6 +25,7 @@ import { DEMO_DIR, prepareDemoFiles } from './lib/inputs.mjs';
 import { N8n, N8N_VERSION, nodeItems, runError } from './lib/n8n.mjs';
 import { buildPack, installIntoNodesDir, packTarball } from './lib/pack.mjs';
 import { Sandbox } from './lib/sandbox.mjs';
+import { triggerRun } from './lib/trigger.mjs';
 import {
 	UserFacingError,
 	assertPortFree,
@@ -229,6 +230,8 @@ async function main() {
 	if (mode === 'test') {
 		results.push(await emptyInboxRun(n8n, files));
 		results.push(await databaseModeRun({ runDir, tarball, buildLog, files, sandbox, target }));
+		const install = (instance) => installInto(instance, tarball, buildLog);
+		results.push(await triggerRun({ runDir, filesDir: DEMO_DIR, sandbox, target, install }));
 	}
 
 	let editor;

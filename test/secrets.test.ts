@@ -18,6 +18,7 @@ import { inspect } from 'node:util';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type { INode } from 'n8n-workflow';
+import { request } from 'undici';
 
 import { gifBytes, mp4Bytes, pngBytes } from './fixtures/files';
 import {
@@ -28,8 +29,10 @@ import {
 	type SourceItem,
 	type WorkflowResult,
 } from './harness/engine';
-import { assetsNode, videoAgentNode } from './harness/heygen';
+import { assetsNode, triggerNode, videoAgentNode } from './harness/heygen';
+import { hostTrigger } from './harness/trigger';
 import { start, type Sandbox } from './sandbox';
+import { until } from './sandbox/testkit';
 
 const KEY = `sk-SECRET-canary-${randomBytes(12).toString('hex')}`;
 const WRONG_KEY = `sk-SECRET-wrong-canary-${randomBytes(12).toString('hex')}`;
@@ -321,5 +324,61 @@ describe("the API key never appears outside the API origin's X-Api-Key header", 
 			[...sandbox.assets.values()].map((a) => a.bytes?.toString('latin1') ?? '').join('');
 		expect(text).not.toContain(KEY);
 		expect(text).not.toContain(WRONG_KEY);
+	});
+});
+
+describe("the HeyGen Trigger's endpoint secret never appears in a log or an output", () => {
+	it('is absent from started items, answers, errors, logs and console output', async () => {
+		const seenFrom = output.length;
+		const loggedFrom = logged.length;
+		const sandboxLogFrom = sandboxLog.length;
+		const host = await hostTrigger({
+			node: triggerNode({ events: ['video_agent.success'] }),
+			credentials: credentials(),
+		});
+		const observed: unknown[] = [];
+		try {
+			await host.activate();
+			const secret = String(host.staticData().secret ?? '');
+			expect(secret).toMatch(/^whsec_[0-9a-f]{20,}$/);
+			for (const kind of ['normal', 'tampered', 'stale', 'malformed', 'repeat', 'unsubscribed']) {
+				const sent = await request(`${sandbox.apiUrl}/__sandbox/webhooks/deliver`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ kind }),
+				});
+				observed.push(await sent.body.text());
+			}
+			// a video id the API does not know: the fetch fails and its error is in the output item
+			await until(() => host.started.length === 1, 5000);
+			expect(host.started[0][0].json.result_error).toMatch(/404/);
+			// an activation that fails (http webhook URL, remote API) carries its error
+			const refused = await hostTrigger({
+				node: triggerNode(),
+				credentials: credentials({ baseUrl: 'https://api.heygen.invalid' }),
+				publicBaseUrl: 'http://n8n.example.com',
+			});
+			await refused.activate().catch((error: unknown) => observed.push(error));
+			await refused.close();
+			expect(observed.at(-1)).toBeInstanceOf(Error);
+			await host.deactivate();
+
+			const text = [
+				...strings(host.started),
+				...strings(observed),
+				inspect(observed, { depth: 12, showHidden: true }),
+				...output.slice(seenFrom),
+				...logged.slice(loggedFrom),
+				...sandboxLog.slice(sandboxLogFrom),
+			].join('\n');
+			expect(text).toContain('bad_signature'); // the answers really are in what was scanned
+			expect(text).toContain('WEBHOOK_URL');
+			for (const hidden of [secret, secret.slice('whsec_'.length), KEY]) {
+				expect(text).not.toContain(hidden);
+				expect(text).not.toContain(hidden.slice(-16));
+			}
+		} finally {
+			await host.close();
+		}
 	});
 });

@@ -2,13 +2,18 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type ILoadOptionsFunctions,
 	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-/** Every context that calls HeyGen: running a node, filling a list, answering a callback. */
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+/** Every context that calls HeyGen: running a node, filling a list, (de)registering a webhook, answering a callback. */
+export type HeyGenContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 /** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
 export interface HeyGenErrorBody {

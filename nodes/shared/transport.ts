@@ -62,7 +62,7 @@ function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+export const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
 /** 127.x.x.x, localhost or [::1]: the only hosts plain http is allowed to (the local sandbox). */
 export function isLoopbackHost(hostname: string): boolean {

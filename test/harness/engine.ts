@@ -77,7 +77,7 @@ export function registerNodeType(name: string, type: INodeType | IVersionedNodeT
 	registeredNodeTypes.set(name, type);
 }
 
-const nodeTypes: INodeTypes = {
+export const nodeTypes: INodeTypes = {
 	getByName: (name) => lookupNodeType(name),
 	getByNameAndVersion: (name, version) =>
 		NodeHelpers.getVersionedNodeType(lookupNodeType(name), version),
@@ -161,7 +161,7 @@ export function chain(...names: string[]): IConnections {
  * Credentials by type. Authentication mirrors n8n's CredentialsHelper for `generic` credentials:
  * every header/qs/body value is an expression resolved against `$credentials`.
  */
-class HarnessCredentialsHelper extends ICredentialsHelper {
+export class HarnessCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
 		private readonly types: Record<
@@ -243,7 +243,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-const credentialTypes: Record<string, { authenticate?: unknown; properties: INodeProperties[] }> =
+export const credentialTypes: Record<string, { authenticate?: unknown; properties: INodeProperties[] }> =
 	{};
 
 export function registerCredentialType(type: {

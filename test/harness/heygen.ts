@@ -7,6 +7,7 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { HeyGenV3Api } from '../../credentials/HeyGenV3Api.credentials';
 import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
 import { HeyGenAssets } from '../../nodes/HeyGenAssets/HeyGenAssets.node';
+import { HeyGenTrigger } from '../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import { HeyGenVideoAgent } from '../../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import type { Sandbox } from '../sandbox';
 import { node, registerCredentialType, registerNodeType } from './engine';
@@ -69,4 +70,18 @@ export function heyGenNode(
 		{ ...parameters, options },
 		{ credentials: CREDENTIAL_REF, ...extra },
 	);
+}
+
+// ---- HeyGen Trigger (driven by test/harness/trigger.ts) -------------------------------------------
+
+export const TRIGGER_TYPE = 'n8n-nodes-heygen-v3.heyGenTrigger';
+registerNodeType(TRIGGER_TYPE, new HeyGenTrigger());
+
+/** A HeyGen Trigger node as it appears in a workflow (n8n gives every webhook node a webhookId). */
+export function triggerNode(parameters: INodeParameters = {}, extra: Partial<INode> = {}): INode {
+	return node('HeyGen Trigger', TRIGGER_TYPE, parameters, {
+		credentials: CREDENTIAL_REF,
+		webhookId: `wh-${Math.random().toString(36).slice(2, 10)}`,
+		...extra,
+	});
 }

@@ -14,6 +14,7 @@ import { ATTACHMENT_MIME_TYPES, canonicalMime, sniff } from './sniff';
 import { SAMPLE_MP4_DURATION } from './storage';
 import { checkCallbackUrl, deliverWithRetries, signedVideoUrl } from './jobEnds';
 import type { ClockOptions, SessionMessage, SessionRecord, VideoRecord } from './types';
+import { announceSessionEnd } from './webhooks';
 
 const CREATE_KEYS = [
 	'prompt',
@@ -346,6 +347,7 @@ function endSession(
 ) {
 	s.status = status;
 	s.expected_end_at = null;
+	announceSessionEnd(core, s, status, videoId, msg);
 	const cb = s.request.callback_url;
 	if (typeof cb !== 'string') return;
 	s.callbacks_sent++;

@@ -14,6 +14,7 @@ import type { FileHost } from './fileHost';
 import { handleStorage } from './storage';
 import { translationRoutes } from './translations';
 import { videoRoutes } from './videos';
+import { resetWebhooks, webhookControl, webhookRoutes } from './webhooks';
 import type {
 	AssetRecord,
 	CallbackDelivery,
@@ -258,6 +259,7 @@ export class Core implements Sandbox {
 			...translationRoutes,
 			...lipsyncRoutes,
 			...avatarRoutes,
+			...webhookRoutes,
 		];
 	}
 
@@ -343,6 +345,7 @@ export class Core implements Sandbox {
 		this.entries = [];
 		this.faults.clear();
 		this.files?.reset();
+		resetWebhooks(this);
 	}
 
 	activeVideoJobs(): number {
@@ -1019,6 +1022,7 @@ export class Core implements Sandbox {
 				this.reset();
 				return this.sendRaw(res, 200, { ok: true });
 			default:
+				if (await webhookControl(this, req, res, route)) return;
 				return this.sendRaw(res, 404, { error: `unknown control route ${route}` });
 		}
 	}
