@@ -5,7 +5,7 @@
 import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
-import { SEARCH_BUDGET_MS } from '../nodes/HeyGenVideoAgent/methods/listSearch';
+import { SEARCH_BUDGET_MS } from '../nodes/shared/listSearch';
 import { removeScratch, runWorkflow, source } from './harness/engine';
 import { sandboxCredentials } from './harness/heygen';
 import { listSearchProbeNode, type SearchMethod } from './harness/list-search-probe';

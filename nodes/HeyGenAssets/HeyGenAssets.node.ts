@@ -131,7 +131,8 @@ export class HeyGenAssets implements INodeType {
 				units.push({ items: [itemIndex], input: { itemIndex, options } });
 				continue;
 			}
-			for (const url of urls) units.push({ items: [itemIndex], input: { itemIndex, options, url } });
+			for (const url of urls)
+				units.push({ items: [itemIndex], input: { itemIndex, options, url } });
 			for (const field of fields) {
 				try {
 					const prepared = await prepareFile(this, itemIndex, field, operation, options);

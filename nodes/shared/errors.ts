@@ -10,10 +10,7 @@ import {
 
 /** Every context that calls HeyGen: running a node, filling a list, (de)registering a webhook, answering a callback. */
 export type HeyGenContext =
-	| IExecuteFunctions
-	| ILoadOptionsFunctions
-	| IHookFunctions
-	| IWebhookFunctions;
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 /** HeyGen's error envelope: `{"error": {"code", "message", "param", "doc_url"}}`. */
 export interface HeyGenErrorBody {

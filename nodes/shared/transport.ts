@@ -180,7 +180,10 @@ export async function heyGenApiRequest(
 				// with a deadline, an attempt gets only the time left
 				timeout: Math.max(
 					1,
-					Math.min(options.timeout ?? DEFAULT_TIMEOUT_MS, (request.deadline ?? Infinity) - Date.now()),
+					Math.min(
+						options.timeout ?? DEFAULT_TIMEOUT_MS,
+						(request.deadline ?? Infinity) - Date.now(),
+					),
 				),
 			})) as IN8nHttpFullResponse,
 		(answer) => {
@@ -285,7 +288,10 @@ export async function withRetries(
 			await sleep(verdict.delayMs, loop.signal);
 			continue;
 		}
-		const delayMs = retryDelayMs(attempt, verdict.retryAfter);
+		const delayMs = retryDelayMs(
+			attempt,
+			verdict.retry === 'counted' ? verdict.retryAfter : undefined,
+		);
 		if (verdict.retry === 'counted' && retriesLeft && waitEndsInTime(delayMs)) {
 			await sleep(delayMs, loop.signal);
 			continue;
@@ -533,10 +539,20 @@ async function getSource(
 	request: SourceRequest,
 	signal: AbortSignal | undefined,
 ): Promise<IN8nHttpFullResponse> {
-	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await context.helpers.httpRequest({
+	// An answer that is retried is dropped unread: its stream is closed when the next attempt starts.
+	let previous: IN8nHttpFullResponse | undefined;
+	return await withRetries(
+		context,
+		{
+			what: request.what,
+			origin: url.host,
+			itemIndex: request.itemIndex,
+			retryConnectionFailures: true, // a GET creates nothing
+			signal,
+		},
+		async () => {
+			(previous?.body as SourceStream | undefined)?.destroy();
+			previous = (await context.helpers.httpRequest({
 				method: 'GET',
 				url: url.href,
 				// The exact bytes and their length: a decompressed body would not match Content-Length.
@@ -549,23 +565,13 @@ async function getSource(
 				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 				abortSignal: signal,
 			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = errorCode(error);
-			if (signal?.aborted || !code) throw asNodeError(context, error, request.itemIndex);
-			if (attempt <= MAX_RETRIES) {
-				await sleep(retryDelayMs(attempt), signal);
-				continue;
-			}
-			throw connectionError(context, request.what, url.host, code, attempt, request.itemIndex);
-		}
-		const status = response.statusCode;
-		if ((status === 429 || TRANSIENT_STATUSES.includes(status)) && attempt <= MAX_RETRIES) {
-			(response.body as SourceStream).destroy();
-			await sleep(retryDelayMs(attempt, headerValue(response.headers, 'retry-after')), signal);
-			continue;
-		}
-		return response;
-	}
+			return previous;
+		},
+		(response) =>
+			response.statusCode === 429 || TRANSIENT_STATUSES.includes(response.statusCode)
+				? { retry: 'counted', retryAfter: headerValue(response.headers, 'retry-after') }
+				: { retry: false },
+	);
 }
 
 /** Only http(s): n8n's HTTP client would otherwise be asked for file:, ftp: or data: URLs. */

@@ -243,8 +243,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-export const credentialTypes: Record<string, { authenticate?: unknown; properties: INodeProperties[] }> =
-	{};
+export const credentialTypes: Record<
+	string,
+	{ authenticate?: unknown; properties: INodeProperties[] }
+> = {};
 
 export function registerCredentialType(type: {
 	name: string;

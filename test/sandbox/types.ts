@@ -46,7 +46,7 @@ export interface SandboxOptions {
 	 * HeyGen's registered-endpoint retries), default 0.
 	 */
 	callbackRetries?: number;
-
+	/**
 	 * Whether an init over `maxBytes` is refused (400, default true). Off, the init answers with the
 	 * lower `max_bytes` and the client has to check it itself.
 	 */
