@@ -141,6 +141,33 @@ export async function serverChecks({ n8n, credential, target, scheduledWorkflowI
 		JSON.stringify(bad.body),
 	);
 
+	// Plain http:// to a host not spelled as loopback: 127.1 still reaches the sandbox, so what
+	// arrives there shows that n8n's tester (vm expression engine, test rules) sent no key.
+	const insecureUrl = target.apiUrl.replace('://127.0.0.1:', '://127.1:');
+	await request(`${target.apiUrl}/__sandbox/journal`, { method: 'DELETE' }).then((r) =>
+		r.body.dump(),
+	);
+	const insecure = await n8n.rest('POST', '/rest/credentials/test', {
+		credentials: {
+			id: credential.id,
+			name: credential.name,
+			type: credential.type,
+			data: { apiKey: target.apiKey, baseUrl: insecureUrl },
+		},
+	});
+	const journal = await request(`${target.apiUrl}/__sandbox/journal?origin=api`);
+	const seen = (await journal.body.json()).filter((e) => e.path === '/v3/users/me');
+	c.ok(
+		insecure.body?.data?.status === 'Error' && /not sent at all/.test(insecure.body?.data?.message),
+		`credential test with a plain-http Base URL (${insecureUrl}) fails and says the key was not sent`,
+		JSON.stringify(insecure.body),
+	);
+	c.ok(
+		seen.length > 0 && seen.every((e) => !e.headers['x-api-key']),
+		'…and the request that arrived carried no key',
+		JSON.stringify(seen.map((e) => e.headers['x-api-key'] ?? null)),
+	);
+
 	if (scheduledWorkflowId) {
 		const wf = await n8n.rest('GET', `/rest/workflows/${scheduledWorkflowId}`);
 		c.ok(
