@@ -44,7 +44,7 @@ import {
 
 import { downloadToBinary, isExpiredDownload } from './download';
 import { asNodeError, isTransientFailure, type HeyGenContext } from './errors';
-import type { OutputItem } from './items';
+import { settleWithConcurrency, type OutputItem } from './items';
 import { dataOf, heyGenApiRequest, isCallbackTarget } from './transport';
 
 /** Where a job stands, whatever words its endpoint uses. */
@@ -584,6 +584,9 @@ export async function downloadJobResult(
 // - The execution, and so the ids, live in n8n's database: a restart or another process (queue
 //   mode: webhook() runs on main) changes nothing.
 
+/** Jobs re-read at once when a callback arrives. */
+export const CALLBACK_READ_CONCURRENCY = 8;
+
 /** Written into a waiting item: what n8n passes on at Max Wait. */
 export const CALLBACK_WAIT_NOTE =
 	"Waiting for HeyGen's callback. If this item is passed on as it is, Max Wait was reached first: HeyGen keeps working on the job; read it later with its id.";
@@ -691,30 +694,47 @@ export async function resumeFromCallback(
 		groups.set(key, { job: { ids: { ...ids }, snapshot }, items: [index] });
 	});
 
-	const outputs: INodeExecutionData[] = [];
-	for (const { job, items: paired } of groups.values()) {
-		let result: JobResult;
-		try {
-			job.snapshot = await kind.read(context, job, { itemIndex: paired[0] });
-			Object.assign(job.ids, job.snapshot.ids);
-		} catch (error) {
-			// Still there tomorrow: keep waiting for the next callback (or Max Wait).
-			if (isTransientFailure(error)) return stillWaiting();
-			result = {
-				ending: 'read_failed',
-				job,
-				note: readFailedNote(kind, error as Error),
+	// Read side by side, and stop at the first job still running: HeyGen expects an answer within
+	// 10 s, and with many jobs every one of their callbacks lands here.
+	const stop = new AbortController();
+	const reads = await settleWithConcurrency(
+		[...groups.values()],
+		CALLBACK_READ_CONCURRENCY,
+		async ({ job, items: paired }): Promise<INodeExecutionData | 'running'> => {
+			const pairedItem = paired.map((item) => ({ item }));
+			try {
+				job.snapshot = await kind.read(context, job, { itemIndex: paired[0] });
+				Object.assign(job.ids, job.snapshot.ids);
+			} catch (error) {
+				// Likely fine on the next callback (or at Max Wait): keep waiting.
+				if (isTransientFailure(error)) return stopAt('running');
+				const note = readFailedNote(kind, error as Error);
+				return { json: unfinishedJson({ ending: 'read_failed', job, note }), pairedItem };
+			}
+			if (job.snapshot.phase === 'running') return stopAt('running');
+			return {
+				json: { ...job.ids, status: job.snapshot.status, ...job.snapshot.fields },
+				pairedItem,
 			};
-			outputs.push({ json: unfinishedJson(result), pairedItem: paired.map((item) => ({ item })) });
-			continue;
-		}
-		if (job.snapshot.phase === 'running') return stillWaiting();
-		outputs.push({
-			json: { ...job.ids, status: job.snapshot.status, ...job.snapshot.fields },
-			pairedItem: paired.map((item) => ({ item })),
-		});
+		},
+		stop.signal,
+	);
+	function stopAt(value: 'running'): 'running' {
+		stop.abort();
+		return value;
 	}
-	return { workflowData: [[...outputs, ...errors]] };
+	if (stop.signal.aborted) return stillWaiting();
+	const outputs = reads.map((read) => (read as PromiseFulfilledResult<INodeExecutionData>).value);
+	// In input order, like every other output of the node.
+	const first = (item: INodeExecutionData) => {
+		const paired = item.pairedItem;
+		return Array.isArray(paired)
+			? (paired[0]?.item ?? 0)
+			: typeof paired === 'object'
+				? paired.item
+				: 0;
+	};
+	return { workflowData: [[...outputs, ...errors].sort((a, b) => first(a) - first(b))] };
 }
 
 function stillWaiting(): IWebhookResponseData {

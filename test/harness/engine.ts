@@ -288,6 +288,9 @@ export interface WorkflowResult {
 	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
 	/** the error the workflow stopped with, if any */
 	error: IRun['data']['resultData']['error'];
+	/** what ran it, e.g. to answer a waiting node's webhook (harness/waiting.ts) */
+	workflow: WorkflowType;
+	additionalData: IWorkflowExecuteAdditionalData;
 }
 
 export interface RunningWorkflow {
@@ -373,6 +376,8 @@ export function startWorkflow(options: WorkflowOptions): RunningWorkflow {
 		const run = await execution;
 		return {
 			run,
+			workflow,
+			additionalData,
 			error: run.data.resultData.error,
 			output(nodeName: string, outputIndex = 0) {
 				const runs = run.data.resultData.runData[nodeName];
