@@ -59,6 +59,8 @@ async function finished(path: string, done = ['completed', 'failed']) {
 
 describe('POST /v3/videos', () => {
 	test('avatar video: waiting → pending/processing → completed with a real MP4', async () => {
+		// long enough a processing phase to be seen by polling even on a busy machine
+		sb.setOptions({ clock: { videoProcessingMs: 600 } });
 		const res = await api(sb, 'POST', '/v3/videos', {
 			json: { type: 'avatar', avatar_id: look, script: 'Hello', voice_id: voice, title: 'Hi' },
 		});
@@ -233,6 +235,7 @@ describe('POST /v3/videos', () => {
 
 describe('video translations', () => {
 	test('languages list, one job per language, running → completed, MP4s served', async () => {
+		sb.setOptions({ clock: { videoProcessingMs: 600 } });
 		const languages = (await api(sb, 'GET', '/v3/video-translations/languages')).json.data
 			.languages;
 		expect(languages).toEqual(expect.arrayContaining(['Spanish (Spain)', 'French (France)']));

@@ -9,6 +9,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { jpegBytes, mp4Bytes, wavBytes } from './fixtures/files';
 import { readBinary, removeScratch, runWorkflow, source } from './harness/engine';
+import { answerWaitingWebhook } from './harness/waiting';
 import { assetsNode, heyGenNode, sandboxCredentials } from './harness/heygen';
 import { SAMPLE_MP4, start, type Sandbox } from './sandbox';
 
@@ -508,7 +509,9 @@ describe('retries and item errors', () => {
 });
 
 describe('Wait Method: Callback', () => {
-	it('sends the execution’s resume URL as callback_url, writes the ids into the waiting items and puts the execution to wait', async () => {
+	it('sends the execution’s resume URL as callback_url, waits without reading, and webhook() resumes once the lipsync is done', async () => {
+		// slow enough that the early callback below surely comes while HeyGen still renders
+		sandbox.setOptions({ clock: { videoPendingMs: 500, videoProcessingMs: 1000 } });
 		const result = await run([
 			source([
 				{ json: { video: 'https://v.example.com/a.mp4', audio: 'https://v.example.com/a.wav' } },
@@ -533,8 +536,11 @@ describe('Wait Method: Callback', () => {
 		// the node read nothing while waiting: no poll
 		expect(calls('GET', /^\/v3\/lipsyncs\//)).toHaveLength(0);
 		expect(create.headers['idempotency-key']).toBeDefined();
+		// A callback while HeyGen still renders: answered, the execution keeps waiting.
+		const early = await answerWaitingWebhook(result, 'HeyGen', { forged: true });
+		expect(early).toEqual({ webhookResponse: { received: true, resumed: false } });
 		// HeyGen (the sandbox) calls the resume URL once the lipsync is done
-		for (let i = 0; i < 50 && sandbox.callbacks.length === 0; i++)
+		for (let i = 0; i < 250 && sandbox.callbacks.length === 0; i++)
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(sandbox.callbacks[0]).toMatchObject({
 			// n8n's $execution.resumeUrl of this execution (the harness's default base URL)
@@ -546,5 +552,16 @@ describe('Wait Method: Callback', () => {
 				event_data: expect.objectContaining({ lipsync_id: job.id }),
 			},
 		});
+		// n8n's waiting webhook runs the node's webhook(): it re-reads the lipsync and resumes
+		const resumed = await answerWaitingWebhook(result, 'HeyGen');
+		const [items] = resumed.workflowData!;
+		expect(items).toHaveLength(1);
+		expect(items[0].pairedItem).toEqual([{ item: 0 }]);
+		expect(items[0].json).toMatchObject({
+			lipsync_id: job.id,
+			status: 'completed',
+			video_url: expect.stringContaining(`/videos/${job.id}.mp4?`),
+		});
+		expect(calls('GET', /^\/v3\/lipsyncs\//)).toHaveLength(2);
 	});
 });
