@@ -125,6 +125,9 @@ async function executionData(n8n, id) {
 	return typeof data === 'string' ? parseFlatted(data) : data;
 }
 
+/** Ids of the executions already started, so each run finds its own. */
+const known = new Set();
+
 async function startRun(n8n) {
 	// n8n registers a published workflow's webhooks shortly after it reports ready: 404 until then.
 	await until(
@@ -143,10 +146,14 @@ async function startRun(n8n) {
 		120_000,
 		1000,
 	);
-	const [execution] = await until('the execution to be waiting', async () => {
-		const list = await executions(n8n);
-		return list.length === 1 && list[0].status === 'waiting' ? list : undefined;
+	// The newest execution of the workflow (run A's is still listed during run B).
+	const execution = await until('the execution to be waiting', async () => {
+		const newest = (await executions(n8n)).sort((a, b) => Number(b.id) - Number(a.id))[0];
+		return newest && !known.has(String(newest.id)) && newest.status === 'waiting'
+			? newest
+			: undefined;
 	});
+	known.add(String(execution.id));
 	return execution.id;
 }
 
@@ -159,7 +166,7 @@ async function statusReads(sandbox) {
 
 async function finish({ n8n, sandbox, checks, executionId, label }) {
 	const ended = await until(`run ${label} to end`, async () => {
-		const [e] = await executions(n8n);
+		const e = (await executions(n8n)).find((x) => String(x.id) === String(executionId));
 		return e && e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new'
 			? e
 			: undefined;
@@ -253,7 +260,7 @@ export async function callbackWaitRuns({ n8n, sandbox, files, credential }) {
 				'run A: a callback with a wrong resume token gets 401',
 				forged.statusCode,
 			);
-			const [still] = await executions(n8n);
+			const still = (await executions(n8n)).find((x) => String(x.id) === String(executionId));
 			checks.ok(
 				still.status === 'waiting',
 				'run A: … and the execution is still waiting',
