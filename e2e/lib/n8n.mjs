@@ -1,7 +1,7 @@
 // Drives a real n8n 2.x (e2e/node_modules/n8n, on node@24) in a fresh user folder: CLI import and
 // execute, and the server (`n8n start`) with its REST API for the editor check.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 
@@ -67,7 +67,12 @@ export class N8n {
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// an n8n without the mcp-registry module (2.0.x) refuses to start when asked to disable it
+			N8N_DISABLED_MODULES: existsSync(
+				path.join(N8N_DIR, 'node_modules', 'n8n', 'dist', 'modules', 'mcp-registry'),
+			)
+				? 'mcp-registry'
+				: '',
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
