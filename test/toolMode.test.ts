@@ -3,6 +3,8 @@
  * harness/tool.ts): JSON in, ids out, and a Video Agent create that returns its ids at once
  * instead of blocking the agent while the video renders.
  */
+import { createHash } from 'node:crypto';
+
 import {
 	NodeConnectionTypes,
 	NodeHelpers,
@@ -13,23 +15,39 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenAssets } from '../nodes/HeyGenAssets/HeyGenAssets.node';
 import { HeyGenVideoAgent } from '../nodes/HeyGenVideoAgent/HeyGenVideoAgent.node';
 import { node, registerNodeType, removeScratch } from './harness/engine';
 import {
 	ASSETS_TYPE,
 	CREDENTIAL_REF,
+	HEYGEN_TYPE,
 	sandboxCredentials,
 	VIDEO_AGENT_TYPE,
 } from './harness/heygen';
 import { registerToolVariant, runAsTool, toolTypeOf, type ToolMode } from './harness/tool';
 import { runsAsTool } from '../nodes/shared/toolMode';
+import { mp4Bytes, wavBytes } from './fixtures/files';
 import { sourceSha256, start, type Sandbox } from './sandbox';
 
 const assets = new HeyGenAssets();
 const videoAgent = new HeyGenVideoAgent();
 registerToolVariant(ASSETS_TYPE, assets);
 registerToolVariant(VIDEO_AGENT_TYPE, videoAgent);
+registerToolVariant(HEYGEN_TYPE, new HeyGen());
+
+/** An asset in the sandbox, as the Assets node would have made it. */
+async function uploadAsset(bytes: Buffer, fileName: string): Promise<string> {
+	const form = new FormData();
+	form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
+	const response = await fetch(`${sandbox.apiUrl}/v3/assets`, {
+		method: 'POST',
+		headers: { 'x-api-key': sandbox.apiKey },
+		body: form,
+	});
+	return ((await response.json()) as { data: { asset_id: string } }).data.asset_id;
+}
 
 /** Reports what a node can tell about being run as a tool. */
 class ToolModeProbe implements INodeType {
@@ -162,6 +180,56 @@ describe.each<ToolMode>(['engine', 'subNode'])('as a tool, called the %s way', (
 		expect(answer).toMatchObject({ status: 'completed' });
 		expect(answer.video_url).toEqual(expect.any(String));
 		expect(polls().length).toBeGreaterThan(0);
+	});
+
+	it('HeyGen node creates return the job id at once, and wait only when the author allows it', async () => {
+		const video = await uploadAsset(mp4Bytes(3000), 'talk.mp4');
+		const audio = await uploadAsset(wavBytes(), 'voice.wav');
+		const lipsyncReads = () =>
+			sandbox
+				.journal('api')
+				.filter((e) => e.method === 'GET' && e.path.startsWith('/v3/lipsyncs/'));
+		const lipsyncTool = (options: IDataObject) =>
+			toolNode(HEYGEN_TYPE, 'Lipsync a video', {
+				resource: 'lipsync',
+				operation: 'create',
+				video: fromAi('video', 'Asset ID of the video'),
+				audio: fromAi('audio', 'Asset ID of the voice-over'),
+				// Saved workflows default to waiting; as a tool that must not block the agent.
+				waitForCompletion: true,
+				waitMethod: 'callback',
+				options,
+			});
+
+		const atOnce = await runAsTool({
+			mode,
+			tool: lipsyncTool({}),
+			args: { video, audio },
+			credentials: sandboxCredentials(sandbox),
+		});
+		const [created] = ([] as IDataObject[]).concat(atOnce.response);
+		expect(created.lipsync_id).toEqual(expect.any(String));
+		expect(created.status).not.toBe('completed');
+		expect(lipsyncReads()).toHaveLength(0);
+		// no callback wait as a tool: HeyGen was given no resume URL
+		const [create] = sandbox
+			.journal('api')
+			.filter((e) => e.method === 'POST' && e.path === '/v3/lipsyncs');
+		const sentWithoutCallback = JSON.stringify({
+			video: { type: 'asset_id', asset_id: video },
+			audio: { type: 'asset_id', asset_id: audio },
+		});
+		expect(create.sha256).toBe(createHash('sha256').update(sentWithoutCallback).digest('hex'));
+
+		const bounded = await runAsTool({
+			mode,
+			tool: lipsyncTool({ toolWaitSeconds: 30, pollIntervalSeconds: 0.1 }),
+			args: { video, audio },
+			credentials: sandboxCredentials(sandbox),
+		});
+		const [finished] = ([] as IDataObject[]).concat(bounded.response);
+		expect(finished).toMatchObject({ status: 'completed', video_url: expect.any(String) });
+		expect(lipsyncReads().length).toBeGreaterThan(0);
 	});
 });
 

@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { searchAvatarLooks, searchVoices } from '../shared/listSearch';
+import { assertSupportedN8n } from '../shared/n8nVersion';
 import * as asset from './actions/asset/Asset.resource';
 import * as avatar from './actions/avatar/Avatar.resource';
 import * as lipsync from './actions/lipsync/Lipsync.resource';
@@ -27,7 +28,7 @@ export class HeyGen implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Make avatar and image videos, translate videos, lipsync them to a voice-over, create photo avatars and manage assets with HeyGen',
+			'Make avatar and image videos, translate videos, lipsync them to a voice-over, create photo avatars and manage assets with HeyGen. Inputs are HeyGen asset IDs or public URLs. As a tool, a create answers at once with its job ID (video_id, video_translation_id, lipsync_id or avatar_id); call the matching Get operation with that ID later for the status and the video URL.',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -92,6 +93,7 @@ export class HeyGen implements INodeType {
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		assertSupportedN8n(this);
 		return await router.call(this);
 	}
 }

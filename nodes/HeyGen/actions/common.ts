@@ -16,6 +16,7 @@ import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
 import type { CallbackJobs, JobLedger } from '../../shared/job';
 import { describe, ID_PATTERN } from '../../shared/parameters';
 import { requestTimeoutOption } from '../../shared/requestTimeout';
+import { runsAsTool, toolWaitOption, waitInToolMode } from '../../shared/toolMode';
 
 export { timeoutMs } from '../../shared/requestTimeout';
 
@@ -26,19 +27,43 @@ export type Show = NonNullable<IDisplayOptions['show']>;
 export type WaitMethod = 'none' | 'poll' | 'callback';
 
 /**
- * "Wait for Completion" + "Wait Method" of a create, with what a callback wait cannot be combined
- * with refused before any request. `downloadFix` says how to get the file instead.
+ * "Wait for Completion" + "Wait Method" of a create (`callback: false` where the endpoint has no
+ * callback), with what a callback wait cannot be combined with refused before any request. As an
+ * AI agent's tool a create returns its ids at once, unless the author allowed a bounded wait
+ * ("Wait in Tool Mode"), which then polls: the agent waits for an answer a callback cannot give.
+ * Returns the options to wait with (Max Wait bounded in tool mode).
  */
-export function readWaitMethod(
+export function readWait<O extends HeyGenOptions>(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	options: HeyGenOptions,
-	downloadFix = 'Remove "Download Video" and add a HeyGen node with the Get operation and "Download Video" after this one.',
-): WaitMethod {
-	if (context.getNodeParameter('waitForCompletion', itemIndex, true) === false) return 'none';
-	if (context.getNodeParameter('waitMethod', itemIndex, 'poll') !== 'callback') return 'poll';
-	refuseUnsupportedCallbackWait(context, itemIndex, { ...options, downloadFix });
-	return 'callback';
+	options: O,
+	endpoint: { callback: boolean } = { callback: true },
+): { wait: WaitMethod; options: O } {
+	const wanted = context.getNodeParameter('waitForCompletion', itemIndex, true) !== false;
+	if (runsAsTool(context)) {
+		const tool = waitInToolMode(
+			context,
+			wanted,
+			Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS),
+			options.toolWaitSeconds,
+		);
+		return {
+			wait: tool.wait ? 'poll' : 'none',
+			options: { ...options, maxWaitSeconds: tool.maxWaitSeconds },
+		};
+	}
+	if (!wanted) return { wait: 'none', options };
+	if (
+		!endpoint.callback ||
+		context.getNodeParameter('waitMethod', itemIndex, 'poll') !== 'callback'
+	)
+		return { wait: 'poll', options };
+	refuseUnsupportedCallbackWait(context, itemIndex, {
+		...options,
+		downloadFix:
+			'Remove "Download Video" and add a HeyGen node with the Get operation and "Download Video" after this one.',
+	});
+	return { wait: 'callback', options };
 }
 
 /** What the router hands every operation's `run`. */
@@ -73,6 +98,7 @@ export interface HeyGenOptions extends IDataObject {
 	maxWaitSeconds?: number;
 	pollIntervalSeconds?: number;
 	timeout?: number;
+	toolWaitSeconds?: number;
 }
 
 /** HeyGen runs at most 10 video jobs per account at once; more only earns 429s. */
@@ -356,6 +382,7 @@ export function jobOptions(kind: { create: boolean; download: boolean; callback:
 				description: 'How often to ask HeyGen about the progress while waiting',
 				displayOptions: whenWaiting,
 			},
+			{ ...toolWaitOption },
 		);
 	}
 	entries.push({ ...requestTimeoutOption });

@@ -9,6 +9,7 @@ import {
 	readAssetInput,
 	readOptions,
 	readText,
+	readWait,
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
@@ -99,9 +100,8 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 		}
 		body.avatar_group_id = group;
 	}
-	const wait =
-		this.getNodeParameter('waitForCompletion', itemIndex, true) !== false ? 'poll' : 'none';
-	return { itemIndex, body, wait, options };
+	// HeyGen has no callback for avatars: waiting means polling.
+	return { itemIndex, body, ...readWait(this, itemIndex, options, { callback: false }) };
 }
 
 /** Creates the photo avatar; `pending_consent` ends the wait with `next_step` (see jobs.ts). */

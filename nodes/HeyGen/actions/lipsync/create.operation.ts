@@ -10,7 +10,7 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
-	readWaitMethod,
+	readWait,
 	type RunEnv,
 	type WaitMethod,
 } from '../common';
@@ -110,8 +110,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, timeRangeFields(this, itemIndex, options), copyBooleans(options, BOOLEANS));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = readWaitMethod(this, itemIndex, options);
-	return { itemIndex, body, wait, options };
+	return { itemIndex, body, ...readWait(this, itemIndex, options) };
 }
 
 async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {

@@ -12,7 +12,7 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
-	readWaitMethod,
+	readWait,
 	type RunEnv,
 	type WaitMethod,
 } from '../common';
@@ -356,8 +356,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, optionFields(this, itemIndex, options));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = readWaitMethod(this, itemIndex, options);
-	return { itemIndex, body, wait, options };
+	return { itemIndex, body, ...readWait(this, itemIndex, options) };
 }
 
 async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {

@@ -11,7 +11,7 @@ import {
 	waitParameters,
 	type HeyGenOptions,
 	type Operation,
-	readWaitMethod,
+	readWait,
 	type RunEnv,
 	type WaitMethod,
 } from '../common';
@@ -266,7 +266,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	Object.assign(body, timeRangeFields(this, itemIndex, options), copyBooleans(options, BOOLEANS));
 	Object.assign(body, await callbackFields(this, itemIndex, options));
-	const wait = readWaitMethod(this, itemIndex, options);
+	const { wait, options: waitOptions } = readWait(this, itemIndex, options);
 	if (wait === 'callback' && languages.length > 1) {
 		// A callback wait keeps one job per input item (job.ts); a translation makes one per language.
 		throw inputError(
@@ -278,7 +278,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plan
 	}
 	// HeyGen answers one id per language, in the order asked (§A.4).
 	const known = languages.map((language) => ({ output_language: language }));
-	return { itemIndex, body, wait, options, known };
+	return { itemIndex, body, wait, options: waitOptions, known };
 }
 
 async function run(this: IExecuteFunctions, plan: Plan, env: RunEnv) {
