@@ -1,5 +1,6 @@
 import { sleep, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { ASSET_ID_PATTERN } from '../../shared/assetId';
 import { inputError, readErrorEnvelope } from '../../shared/errors';
 import type { OutputItem } from '../../shared/items';
 import { dataOf, heyGenApiRequest } from '../../shared/transport';
@@ -17,9 +18,6 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { operation: ['complete'] } },
 	},
 ];
-
-/** HeyGen's ids are opaque but URL-safe; anything else is a mapping mistake upstream. */
-const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /** How often a 409 "uploaded object not found yet" is retried, waiting 500 ms × attempt. */
 export const COMPLETE_ATTEMPTS = 6;
@@ -65,7 +63,7 @@ export async function execute(
 	options: AssetsOptions,
 ): Promise<OutputItem[]> {
 	const raw = this.getNodeParameter('assetId', itemIndex);
-	if (typeof raw !== 'string' || !ASSET_ID.test(raw.trim())) {
+	if (typeof raw !== 'string' || !ASSET_ID_PATTERN.test(raw.trim())) {
 		// `typeof null` is 'object': name null (an unset upstream field) as what it is.
 		const shown =
 			raw === '' || raw === undefined || raw === null
