@@ -15,3 +15,20 @@ export const requestTimeoutOption: INodeProperties = {
 export function timeoutMs(options: { timeout?: number }): number | undefined {
 	return options.timeout ? options.timeout * 1000 : undefined;
 }
+
+const MIN_TRANSFER_BYTES_PER_SECOND = 1024 * 1024;
+
+/**
+ * The timeout of a request that carries a whole file (a storage PUT). n8n's HTTP client (axios
+ * ≥ 1.18, also in n8n 2.41.1) times a request sent without redirects from its start to the answer,
+ * so the file must be sent within it: unless the user set "Request Timeout", a large file gets
+ * time by its size (at least 1 MiB/s), never less than the default.
+ */
+export function transferTimeoutMs(
+	options: { timeout?: number },
+	bytes: number,
+): number | undefined {
+	if (options.timeout) return timeoutMs(options);
+	const seconds = Math.ceil(bytes / MIN_TRANSFER_BYTES_PER_SECOND);
+	return seconds > 60 ? seconds * 1000 : undefined;
+}

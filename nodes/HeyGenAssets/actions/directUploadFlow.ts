@@ -8,6 +8,7 @@ import { formatBytes } from '../../shared/binary';
 import { inputError } from '../../shared/errors';
 import type { SupportedMimeType } from '../../shared/fileType';
 import type { OutputItem } from '../../shared/items';
+import { transferTimeoutMs } from '../../shared/requestTimeout';
 import { dataOf, heyGenApiRequest, putToStorage } from '../../shared/transport';
 import {
 	assetOutput,
@@ -74,7 +75,7 @@ export async function directUploadFile(
 			openBody: file.open,
 			what: `Upload of "${file.fileName}" to storage`,
 			itemIndex,
-			timeoutMs: timeoutMs(options),
+			timeoutMs: transferTimeoutMs(options, file.size),
 			deadline: expiresAt,
 		});
 		if (!result.ok) continue;

@@ -12,6 +12,7 @@ import { asNodeError, inputError } from '../../shared/errors';
 import { detectFileType, SNIFF_BYTES, type SupportedMimeType } from '../../shared/fileType';
 import type { OutputItem } from '../../shared/items';
 import { openSource, type SourceResponse, type StorageBody } from '../../shared/transport';
+import { transferTimeoutMs } from '../../shared/requestTimeout';
 import { timeoutMs, type AssetsOptions, type UploadSource } from './common';
 import { directUploadFile } from './directUploadFlow';
 
@@ -66,17 +67,10 @@ export function parseUrls(value: unknown): string[] {
 	return parts.map((part) => part.trim().replace(/,+$/, '').trim()).filter(Boolean);
 }
 
-/**
- * n8n's HTTP client (axios ≥ 1.18, also in n8n 2.41.1) times a request sent without redirects from
- * its start to the answer, so the storage PUT must finish within "Request Timeout", and here it
- * lasts as long as the download. Unless the user set a timeout, it gets time by the file's size.
- */
-const MIN_BYTES_PER_SECOND = 1024 * 1024;
-
+/** The download lasts as long as the storage PUT it feeds: both get the PUT's timeout. */
 function withUploadTimeout(options: AssetsOptions, size: number): AssetsOptions {
-	if (options.timeout) return options;
-	const seconds = Math.ceil(size / MIN_BYTES_PER_SECOND);
-	return seconds > 60 ? { ...options, timeout: seconds } : options;
+	const ms = transferTimeoutMs(options, size);
+	return ms && !options.timeout ? { ...options, timeout: ms / 1000 } : options;
 }
 
 function close(body: StorageBody | undefined): void {
