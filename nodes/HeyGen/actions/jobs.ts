@@ -2,7 +2,7 @@
  * The HeyGen node's jobs as kinds of the shared job engine (nodes/shared/job.ts), and the two
  * steps every create and get share: create → wait → output, and read → output.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputItem } from '../../shared/items';
 import {
@@ -18,8 +18,14 @@ import {
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
+	jobOptions,
+	optionsCollection,
+	readId,
+	readOptions,
 	timeoutMs,
 	type HeyGenOptions,
+	type Operation,
+	type Resource,
 	type RunEnv,
 	type WaitMethod,
 } from './common';
@@ -204,4 +210,61 @@ export async function runGet(
 		downloadField: downloadField(options),
 	});
 	return [withNextStep(kind, item, result)];
+}
+
+/** What a Get operation of one job needs: the id parameter and the job kind that reads it. */
+export interface JobGetSpec {
+	resource: Resource;
+	kind: JobKind;
+	/** the parameter, e.g. `lipsyncId`, and its label, e.g. "Lipsync ID" */
+	parameter: string;
+	label: string;
+	/** the id field of the create's output, e.g. `lipsync_id` (the parameter's default maps it) */
+	idField: string;
+	description: string;
+	placeholder?: string;
+	/** whether the job makes a video that "Download Video" can fetch */
+	download: boolean;
+}
+
+/** A Get operation: re-reads one job by its id and outputs it like a finished create. */
+export function jobGetOperation(spec: JobGetSpec): Operation<{
+	itemIndex: number;
+	id: string;
+	options: HeyGenOptions;
+}> {
+	const show = { resource: [spec.resource], operation: ['get'] };
+	const description: INodeProperties[] = [
+		{
+			displayName: spec.label,
+			name: spec.parameter,
+			type: 'string',
+			required: true,
+			default: `={{ $json.${spec.idField} }}`,
+			...(spec.placeholder ? { placeholder: spec.placeholder } : {}),
+			description: spec.description,
+			displayOptions: { show },
+		},
+		optionsCollection(
+			show,
+			[],
+			jobOptions({ create: false, download: spec.download, callback: false }),
+		),
+	];
+	return {
+		description,
+		async prepare(this: IExecuteFunctions, itemIndex: number) {
+			const id = readId(this, itemIndex, spec.parameter, spec.label, spec.idField);
+			return { itemIndex, id, options: readOptions(this, itemIndex) };
+		},
+		async run(this: IExecuteFunctions, plan) {
+			return await runGet(
+				this,
+				spec.kind,
+				{ [spec.idField]: plan.id },
+				plan.itemIndex,
+				plan.options,
+			);
+		},
+	};
 }
