@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
-	type IHookFunctions,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -10,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { searchAvatarLooks, searchVoices } from '../shared/listSearch';
+import { RESUME_WEBHOOK_METHODS, RESUME_WEBHOOKS } from '../shared/callbackWait';
 import { assertSupportedN8n } from '../shared/n8nVersion';
 import * as asset from './actions/asset/Asset.resource';
 import * as avatar from './actions/avatar/Avatar.resource';
@@ -35,15 +35,7 @@ export class HeyGen implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'heyGenV3Api', required: true }],
 		// The URL that resumes an execution waiting for HeyGen's callback ("Wait Method: Callback").
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				path: '',
-				restartWebhook: true,
-			},
-		],
+		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -74,19 +66,7 @@ export class HeyGen implements INodeType {
 
 	// n8n never calls these for a resume (restartWebhook) URL: nothing is registered anywhere.
 	// They exist because the community lint asks every node with webhooks for the full lifecycle.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = RESUME_WEBHOOK_METHODS;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resume.call(this);

@@ -2,7 +2,6 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IExecuteFunctions,
-	type IHookFunctions,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -12,6 +11,7 @@ import {
 
 import { asNodeError } from '../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../shared/items';
+import { RESUME_WEBHOOK_METHODS, RESUME_WEBHOOKS } from '../shared/callbackWait';
 import { assertSupportedN8n } from '../shared/n8nVersion';
 import {
 	concurrencyOf,
@@ -62,15 +62,7 @@ export class HeyGenVideoAgent implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'heyGenV3Api', required: true }],
 		// The URL that resumes an execution waiting for HeyGen's callback ("Wait Method: Callback").
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				path: '',
-				restartWebhook: true,
-			},
-		],
+		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Operation',
@@ -127,19 +119,7 @@ export class HeyGenVideoAgent implements INodeType {
 
 	// n8n never calls these for a resume (restartWebhook) URL: nothing is registered anywhere.
 	// They exist because the community lint asks every node with webhooks for the full lifecycle.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = RESUME_WEBHOOK_METHODS;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await create.resume.call(this);

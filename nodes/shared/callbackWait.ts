@@ -1,8 +1,15 @@
 /**
- * What "Wait Method: Callback" (nodes/shared/job.ts, callback wait) cannot be combined with, for
- * every node that offers it: each refused before any request, with the way out.
+ * "Wait Method: Callback" (nodes/shared/job.ts, callback wait) for every node that offers it: the
+ * webhook that resumes the waiting execution, and what the wait cannot be combined with (each
+ * refused before any request, with the way out). As an AI tool a node never waits by callback: it
+ * answers the agent at once (nodes/shared/toolMode.ts).
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	IWebhookDescription,
+	WebhookSetupMethodNames,
+} from 'n8n-workflow';
 
 import { inputError } from './errors';
 
@@ -26,11 +33,6 @@ export function refuseUnsupportedCallbackWait(
 			itemIndex,
 		);
 	};
-	if (context.isToolExecution?.())
-		refuse(
-			'when the node runs as an AI tool',
-			'An agent cannot pause its run for a callback. Use "Wait Method: Poll", or turn off "Wait for Completion".',
-		);
 	if (typeof options.callbackUrl === 'string' && options.callbackUrl.trim() !== '')
 		refuse(
 			'together with the "Callback URL" option',
@@ -42,3 +44,36 @@ export function refuseUnsupportedCallbackWait(
 			`The callback is answered by the n8n main process, which does not download files. ${options.downloadFix}`,
 		);
 }
+
+/** The webhook n8n calls on `$execution.resumeUrl`; the node's `webhook()` decides whether to resume. */
+export const RESUME_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '',
+		restartWebhook: true,
+	},
+];
+
+/**
+ * n8n never registers a resume webhook (it lives on the waiting execution's URL), so there is
+ * nothing to check, create or delete; the community lint asks every node with webhooks for them.
+ */
+export const RESUME_WEBHOOK_METHODS: {
+	[name: string]: {
+		[method in WebhookSetupMethodNames]: (this: IHookFunctions) => Promise<boolean>;
+	};
+} = {
+	default: {
+		async checkExists() {
+			return true;
+		},
+		async create() {
+			return true;
+		},
+		async delete() {
+			return true;
+		},
+	},
+};
