@@ -214,7 +214,7 @@ async function main() {
 	const results = [];
 	for (const ex of selected) {
 		const wf = loadExample(ex.file);
-		const n = EXAMPLES.indexOf(ex) + 1;
+		const n = Number.parseInt(ex.file, 10); // the number in the file name (examples/NN-…)
 		if (sandbox) await sandbox.clearJournal();
 		const res = await step(
 			`Example ${n}: ${ex.title} (n8n execute --id=${wf.id})`,

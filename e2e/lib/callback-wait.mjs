@@ -294,7 +294,7 @@ export async function callbackWaitRuns({ n8n, sandbox, files, credential }) {
 		await n8n.stop();
 	}
 	return {
-		n: 'x4',
+		n: 'x5',
 		title,
 		ok: checks.failed.length === 0,
 		failures: checks.failed.map(
