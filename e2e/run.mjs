@@ -196,7 +196,7 @@ async function main() {
 			{ ...CREDENTIAL, data: { apiKey: target.apiKey, baseUrl: target.apiUrl } },
 		]),
 	);
-	const selected = EXAMPLES.filter((_, i) => !only || only.includes(i + 1));
+	const selected = EXAMPLES.filter((ex) => !only || only.includes(Number.parseInt(ex.file, 10)));
 	await step(
 		`n8n: importing ${selected.length} example workflow${selected.length > 1 ? 's' : ''} from examples/`,
 		async () => {
