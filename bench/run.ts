@@ -44,7 +44,8 @@ const LOCAL_NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const NODE = existsSync(LOCAL_NODE) ? LOCAL_NODE : process.execPath;
 const CURL = ['/usr/bin/curl', '/usr/local/bin/curl', '/bin/curl'].find((path) => existsSync(path));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-const MEMORY_GOAL_BYTES = 64 * MiB;
+/** DESIGN §5: Direct Upload's RSS growth bounded (≤ 96 MiB on Node 24, where V8 lets ~64 MiB of spent buffers build up). */
+const MEMORY_GOAL_BYTES = 96 * MiB;
 /** item 6: 16 × 30 MB through Upload at the default concurrency */
 const MANY_LARGE_MEMORY_GOAL_BYTES = 160 * MiB;
 const WORKER_TIMEOUT_MS = 10 * 60_000;
@@ -814,7 +815,7 @@ function report(
 			const packSeconds = pick(series.pack, (m) => m.result.seconds);
 			const worst = Math.max(...pick(series.pack, (m) => m.result.peakRssGrowthBytes));
 			goals.push({
-				text: `1 (${kind}): RSS growth of the Direct Upload < 64 MiB (worst run)`,
+				text: `1 (${kind}): RSS growth of the Direct Upload < ${mb(MEMORY_GOAL_BYTES)} MiB (worst run)`,
 				pass: worst < MEMORY_GOAL_BYTES,
 				measured: `${mb(worst).toFixed(1)} MiB`,
 			});
