@@ -5,8 +5,10 @@
  * answers the agent at once (nodes/shared/toolMode.ts).
  */
 import type {
+	IDisplayOptions,
 	IExecuteFunctions,
 	IHookFunctions,
+	INodeProperties,
 	IWebhookDescription,
 	WebhookSetupMethodNames,
 } from 'n8n-workflow';
@@ -77,3 +79,35 @@ export const RESUME_WEBHOOK_METHODS: {
 		},
 	},
 };
+
+/**
+ * The "Wait Method" parameter of every create that can wait by callback, shown while "Wait for
+ * Completion" is on. `description` names what is waited for in the node's words.
+ */
+export function waitMethodParameter(
+	show: NonNullable<IDisplayOptions['show']>,
+	description: string,
+): INodeProperties {
+	return {
+		displayName: 'Wait Method',
+		name: 'waitMethod',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'This node asks HeyGen about the progress every Poll Interval',
+			},
+			{
+				name: 'Callback',
+				value: 'callback',
+				description:
+					'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
+			},
+		],
+		default: 'poll',
+		description,
+		displayOptions: { show: { ...show, waitForCompletion: [true] } },
+	};
+}

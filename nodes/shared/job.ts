@@ -115,6 +115,17 @@ export interface JobKind {
 
 // ---- simple kinds: one GET per job ---------------------------------------------------------------
 
+/** What GET /v3/videos/{id} gives for a finished video (heygen-api.md §7), copied to the output. */
+export const VIDEO_RESULT_FIELDS = [
+	'video_url',
+	'thumbnail_url',
+	'duration',
+	'video_page_url',
+	'captioned_video_url',
+	'subtitle_url',
+	'gif_url',
+] as const;
+
 export interface SimpleJobSpec {
 	label: string;
 	createPath: string;

@@ -12,7 +12,7 @@ import type {
 import { inputError } from '../../shared/errors';
 import { DEFAULT_CONCURRENCY, type OutputItem } from '../../shared/items';
 import { ASSET_ID_PATTERN } from '../../shared/assetId';
-import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
+import { refuseUnsupportedCallbackWait, waitMethodParameter } from '../../shared/callbackWait';
 import type { CallbackJobs, JobLedger } from '../../shared/job';
 import { describe, ID_PATTERN } from '../../shared/parameters';
 import { requestTimeoutOption } from '../../shared/requestTimeout';
@@ -277,31 +277,7 @@ export function waitParameters(show: Show, callback = true): INodeProperties[] {
 		displayOptions: { show },
 	};
 	if (!callback) return [wait];
-	return [
-		wait,
-		{
-			displayName: 'Wait Method',
-			name: 'waitMethod',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{
-					name: 'Poll',
-					value: 'poll',
-					description: 'This node asks HeyGen about the progress every Poll Interval',
-				},
-				{
-					name: 'Callback',
-					value: 'callback',
-					description:
-						'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
-				},
-			],
-			default: 'poll',
-			description: 'How to wait for HeyGen',
-			displayOptions: { show: { ...show, waitForCompletion: [true] } },
-		},
-	];
+	return [wait, waitMethodParameter(show, 'How to wait for HeyGen')];
 }
 
 /**

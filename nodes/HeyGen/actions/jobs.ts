@@ -10,6 +10,7 @@ import {
 	jobOutput,
 	resumeCallbackUrl,
 	simpleJobKind,
+	VIDEO_RESULT_FIELDS,
 	waitForJob,
 	type Job,
 	type JobKind,
@@ -29,16 +30,6 @@ import {
 	type RunEnv,
 	type WaitMethod,
 } from './common';
-
-const VIDEO_RESULT_FIELDS = [
-	'video_url',
-	'thumbnail_url',
-	'duration',
-	'video_page_url',
-	'captioned_video_url',
-	'subtitle_url',
-	'gif_url',
-];
 
 /** `POST /v3/videos` → `GET /v3/videos/{id}` (heygen-api-generation.md §A.1, §A.2). */
 export const videoJob = simpleJobKind({

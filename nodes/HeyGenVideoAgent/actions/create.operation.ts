@@ -9,7 +9,7 @@ import type {
 
 import { asNodeError } from '../../shared/errors';
 import { runUnits, type OutputItem, type WorkUnit } from '../../shared/items';
-import { refuseUnsupportedCallbackWait } from '../../shared/callbackWait';
+import { refuseUnsupportedCallbackWait, waitMethodParameter } from '../../shared/callbackWait';
 import {
 	createJobs,
 	JobLedger,
@@ -82,28 +82,7 @@ export const description: INodeProperties[] = [
 			'Whether to wait until the video is completed or failed (or the agent asks for input) before passing the item on. Off: output the new session right away.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Wait Method',
-		name: 'waitMethod',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Poll',
-				value: 'poll',
-				description: 'This node asks HeyGen about the progress every Poll Interval',
-			},
-			{
-				name: 'Callback',
-				value: 'callback',
-				description:
-					'The execution pauses (no worker is held) until HeyGen calls back. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL).',
-			},
-		],
-		default: 'poll',
-		description: 'How to wait for the video',
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
-	},
+	waitMethodParameter(show, 'How to wait for the video'),
 ];
 
 const MODES = ['generate', 'chat'] as const;

@@ -9,6 +9,7 @@ import {
 	failureFields as jobFailureFields,
 	safeName,
 	simpleJobKind,
+	VIDEO_RESULT_FIELDS,
 	type JobKind,
 	type JobPhase,
 	type JobSnapshot,
@@ -196,17 +197,6 @@ export const videoJob: JobKind = simpleJobKind({
 	readLater: 'with the "Get Video" operation (video_id)',
 });
 
-/** Fields of a finished video copied to the output (HeyGen's names). */
-const VIDEO_FIELDS = [
-	'video_url',
-	'thumbnail_url',
-	'duration',
-	'video_page_url',
-	'captioned_video_url',
-	'subtitle_url',
-	'gif_url',
-] as const;
-
 /** Why a video or session failed: HeyGen's failure fields, else the newest error message. */
 export function failureFields(
 	session: SessionData | undefined,
@@ -243,7 +233,7 @@ export function sessionOutput(
 	if (typeof session.progress === 'number') json.progress = session.progress;
 	if (typeof session.created_at === 'number') json.created_at = session.created_at;
 	if (outcome === 'completed' && video) {
-		for (const field of VIDEO_FIELDS) {
+		for (const field of VIDEO_RESULT_FIELDS) {
 			if (video[field] !== undefined && video[field] !== null) json[field] = video[field];
 		}
 		for (const field of ['video_url', 'thumbnail_url', 'duration', 'video_page_url'] as const) {
