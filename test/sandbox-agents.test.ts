@@ -643,6 +643,19 @@ describe('callback_url deliveries (§10)', () => {
 		}
 	});
 
+	test('callbackFaults: the next job-end callback is never sent, the one after comes twice', async () => {
+		sb.setOptions({ callbackFaults: ['never', 'twice'] });
+		const lost = await create({ prompt: 'lost callback', callback_url: url });
+		await until(() => sb.sessions.get(lost.json.data.session_id)?.status === 'completed', 5000);
+		const doubled = await create({ prompt: 'double callback', callback_url: url });
+		await until(() => got.length === 2, 5000);
+		await new Promise((r) => setTimeout(r, 500));
+		const sessions = got.map((g) => JSON.parse(g.raw).event_data.session_id);
+		expect(sessions).toEqual([doubled.json.data.session_id, doubled.json.data.session_id]);
+		expect(got[1].raw).toBe(got[0].raw);
+		expect(sb.options().callbackFaults).toEqual([]);
+	});
+
 	test('failure: video_agent.fail with msg; callback_id null when not given; receiver errors are recorded', async () => {
 		answer = 500;
 		const r = await create({ prompt: 'this will #fail', callback_url: url });

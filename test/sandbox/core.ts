@@ -18,6 +18,7 @@ import { resetWebhooks, webhookControl, webhookRoutes } from './webhooks';
 import type {
 	AssetRecord,
 	CallbackDelivery,
+	CallbackFault,
 	ClockOptions,
 	FaultSpec,
 	JournalEntry,
@@ -50,6 +51,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		uploadExpiresInSeconds: o.uploadExpiresInSeconds ?? 3600,
 		videoUrlExpiresInSeconds: o.videoUrlExpiresInSeconds ?? 3600,
 		callbackRetries: o.callbackRetries ?? 0,
+		callbackFaults: [...(o.callbackFaults ?? [])],
 		latencyMs: o.latencyMs ?? 0,
 		maxActiveVideoJobs: o.maxActiveVideoJobs ?? 10,
 		completeLagCalls: o.completeLagCalls ?? 0,
@@ -317,6 +319,11 @@ export class Core implements Sandbox {
 				case 'callbackSecret':
 					if (typeof v !== 'string' || !v) throw new TypeError(`${key} must be a non-empty string`);
 					o[key] = v;
+					break;
+				case 'callbackFaults':
+					if (!Array.isArray(v) || v.some((f) => f !== 'never' && f !== 'twice'))
+						throw new TypeError("callbackFaults must be a list of 'never' and 'twice'");
+					o.callbackFaults = [...(v as CallbackFault[])];
 					break;
 				case 'quiet':
 				case 'maxBytesCheckedAtInit':

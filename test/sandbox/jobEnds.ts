@@ -72,8 +72,16 @@ export function checkCallbackUrl(core: Core, raw: unknown): void {
 	);
 }
 
-/** Delivers `payload` to `url`, again after 1, 2, 4, … s while the receiver gives no 2xx. */
+/**
+ * Delivers `payload` to `url`, again after 1, 2, 4, … s while the receiver gives no 2xx. The next
+ * queued `callbackFaults` entry turns it into no delivery (`never`) or two (`twice`).
+ */
 export function deliverWithRetries(core: Core, url: string, payload: unknown, attempt = 0): void {
+	if (attempt === 0) {
+		const fault = core.opts.callbackFaults.shift();
+		if (fault === 'never') return;
+		if (fault === 'twice') core.schedule(200, () => deliverWithRetries(core, url, payload, 1));
+	}
 	void core.deliverCallback(url, payload).then((status) => {
 		if ((status >= 200 && status < 300) || attempt >= core.opts.callbackRetries || core.stopped)
 			return;

@@ -47,6 +47,11 @@ export interface SandboxOptions {
 	 */
 	callbackRetries?: number;
 	/**
+	 * What the next job-end callbacks do instead of one delivery, consumed in order: `never` (none is
+	 * sent), `twice` (the same delivery again 200 ms later). Default none.
+	 */
+	callbackFaults?: CallbackFault[];
+	/**
 	 * Whether an init over `maxBytes` is refused (400, default true). Off, the init answers with the
 	 * lower `max_bytes` and the client has to check it itself.
 	 */
@@ -56,6 +61,9 @@ export interface SandboxOptions {
 	/** How many of the account's own (private) voices the catalogue has, default 10 (after 120 public). */
 	privateVoices?: number;
 }
+
+/** A fault of one job-end callback delivery (option `callbackFaults`). */
+export type CallbackFault = 'never' | 'twice';
 
 export type SandboxOptionsSnapshot = Required<Omit<SandboxOptions, 'log' | 'clock'>> & {
 	clock: Required<ClockOptions>;
